@@ -1,0 +1,165 @@
+"""Command line: run the bot, chat in the terminal, ask one question, evaluate, check knowledge."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bot.assistant import Assistant
+from bot.chat import TerminalChat
+from bot.config import Settings, load_settings, read_environment
+from bot.errors import BotError, KnowledgeError, Severity
+from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
+from bot.knowledge_loader import check_folder
+
+__all__ = ["main"]
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Citizen-service bot of the urban agency of Beni Mellal (MRE).",
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start the bot (Telegram when a token is set, else the chat)")
+    commands.add_parser("chat", help="talk to the bot in this terminal")
+
+    ask = commands.add_parser("ask", help="answer one question and show how it was matched")
+    ask.add_argument("question")
+    ask.add_argument("--lang", choices=("ar", "fr", "en"), help="reply language (chosen)")
+    ask.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    ev = commands.add_parser("eval", help="evaluate the matcher on a JSONL file")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+
+    kb = commands.add_parser("kb", help="knowledge base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_commands.add_parser("check", help="validate the knowledge folder")
+    check.add_argument("dir", nargs="?", type=Path, help="folder (default: KNOWLEDGE_DIR)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(read_environment())
+    except BotError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "kb":
+            return _kb_check(args.dir or settings.knowledge_dir)
+        if args.command == "eval":
+            return _eval(settings, args.file, args.json)
+        if args.command == "ask":
+            return _ask(settings, args.question, args.lang, args.json)
+        if args.command == "chat":
+            return _chat(settings)
+        return _run(settings)
+    except KnowledgeError as exc:
+        print(f"the knowledge folder has problems:\n{exc}", file=sys.stderr)
+        return 1
+
+
+def _assistant(settings: Settings) -> Assistant:
+    return Assistant.from_folder(settings.knowledge_dir, settings.match)
+
+
+def _kb_check(folder: Path) -> int:
+    knowledge, problems = check_folder(folder)
+    for problem in problems:
+        print(problem)
+    if knowledge is None:
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        print(f"\n{errors} error(s): the knowledge was NOT accepted; fix them and check again.")
+        return 1
+    per_language: Counter[str] = Counter()
+    for entry in knowledge.entries:
+        for lang, texts in entry.questions.items():
+            per_language[lang] += len(texts)
+    languages = ", ".join(f"{lang} {count}" for lang, count in sorted(per_language.items()))
+    print(
+        f"OK: {len(knowledge.entries)} entries, {sum(per_language.values())} questions "
+        f"({languages}), {len(knowledge.synonyms)} synonym groups, "
+        f"{len(knowledge.decoys)} out-of-scope subjects"
+    )
+    return 0
+
+
+def _eval(settings: Settings, path: Path, as_json_output: bool) -> int:
+    try:
+        cases = read_cases(path)
+    except (OSError, EvalFileError) as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    summary, items = evaluate(_assistant(settings).index, cases)
+    print(as_json(summary, items) if as_json_output else format_report(summary, items))
+    return 0
+
+
+def _ask(settings: Settings, question: str, lang: str | None, as_json_output: bool) -> int:
+    answer = _assistant(settings).ask(question, lang)
+    result, reply = answer.result, answer.reply
+    if as_json_output:
+        payload = {
+            "decision": str(result.decision),
+            "entry_id": result.entry_id,
+            "score": round(result.score, 4),
+            "suggestions": [
+                {"id": c.entry_id, "score": round(c.score, 4)} for c in result.suggestions
+            ],
+            "detected_language": str(answer.detected),
+            "reply_language": reply.lang,
+            "answer": reply.text,
+            "links": [{"title": title, "url": url} for title, url in reply.links],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    print(f"decision: {result.decision}  entry: {result.entry_id}  score: {result.score:.2f}")
+    if result.suggestions:
+        shown = ", ".join(f"{c.entry_id} ({c.score:.2f})" for c in result.suggestions)
+        print(f"suggestions: {shown}")
+    print(f"language: detected {answer.detected}, reply in {reply.lang}\n")
+    print(reply.text)
+    for title, url in reply.links:
+        print(f"• {title}: {url}")
+    return 0
+
+
+def _chat(settings: Settings, notice: str | None = None) -> int:
+    chat = TerminalChat(_assistant(settings), default_language=settings.default_language)
+    if notice:
+        print(chat.assistant.texts.get(notice, settings.default_language))
+    chat.start()
+    while True:
+        try:
+            line = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not chat.handle(line):
+            return 0
+
+
+def _run(settings: Settings) -> int:
+    if not settings.telegram_token:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set (see .env.example): starting the terminal chat.",
+            file=sys.stderr,
+        )
+        return _chat(settings)
+    print(
+        "The Telegram adapter is not part of this version yet; use `python -m bot chat`.",
+        file=sys.stderr,
+    )
+    return 2

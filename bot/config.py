@@ -1,0 +1,105 @@
+"""Settings, read once from the environment (and an optional .env file) into a frozen object.
+
+Everything configurable lives here and nowhere else: handlers and the core never read os.environ.
+A wrong value stops the start with one line naming the setting. The token is never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.errors import ConfigError
+from bot.matching import MatchSettings
+
+__all__ = ["Settings", "load_settings", "read_environment"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_LANGUAGES = ("ar", "fr", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    telegram_token: str = field(default="", repr=False)
+    telegram_api_base_url: str = ""
+    admin_ids: frozenset[int] = frozenset()
+    database_path: Path = Path("data/bot.sqlite3")
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    default_language: str = "ar"
+    match: MatchSettings = field(default_factory=MatchSettings)
+    log_level: str = "INFO"
+
+
+def read_environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
+    """The process environment over the .env file: a value exported in the shell wins."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    def text(key: str, default: str = "") -> str:
+        return env.get(key, default).strip()
+
+    def number(key: str, default: float) -> float:
+        raw = text(key)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{key} must be a number between 0 and 1, not {raw!r}") from None
+        if not 0 <= value <= 1:
+            raise ConfigError(
+                f"{key} must be between 0 and 1 (scores are on a 0-1 scale), not {raw}"
+            )
+        return value
+
+    defaults = MatchSettings()
+    match = MatchSettings(
+        min_score=number("MATCH_MIN_SCORE", defaults.min_score),
+        min_margin=number("MATCH_MIN_MARGIN", defaults.min_margin),
+        suggest_min=number("MATCH_SUGGEST_MIN", defaults.suggest_min),
+    )
+    if match.suggest_min > match.min_score:
+        raise ConfigError("MATCH_SUGGEST_MIN must not be above MATCH_MIN_SCORE")
+
+    language = text("DEFAULT_LANGUAGE", "ar").lower()
+    if language not in _LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of ar, fr, en, not {language!r}")
+
+    admin_ids: set[int] = set()
+    for part in text("ADMIN_IDS").replace(";", ",").split(","):
+        if part.strip():
+            try:
+                admin_ids.add(int(part))
+            except ValueError:
+                raise ConfigError(
+                    f"ADMIN_IDS must be Telegram user ids separated by commas, not {part.strip()!r}"
+                ) from None
+
+    base_url = text("TELEGRAM_API_BASE_URL")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+
+    knowledge_dir = Path(text("KNOWLEDGE_DIR") or PROJECT_ROOT / "knowledge")
+    log_level = text("LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")
+
+    return Settings(
+        telegram_token=text("TELEGRAM_BOT_TOKEN"),
+        telegram_api_base_url=base_url,
+        admin_ids=frozenset(admin_ids),
+        database_path=Path(text("DATABASE_PATH") or "data/bot.sqlite3"),
+        knowledge_dir=knowledge_dir,
+        default_language=language,
+        match=match,
+        log_level=log_level,
+    )

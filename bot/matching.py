@@ -1,0 +1,308 @@
+"""Match a question to the knowledge: normalise → resolve terms → score → decide.
+
+The index is built once per knowledge base. Each entry (and each out-of-scope subject, a "decoy")
+is a document made of its question variants and keywords, reduced to terms: stems, or the name of a
+synonym group when the word belongs to one, so "rokhsa", "رخصة" and "permis" are one term.
+
+A term weighs by how rare it is across documents (inverse document frequency), so the words that
+tell topics apart ("construire", "سياقة") decide, and words every permit question shares do not.
+Words of the question that the knowledge has never seen are first corrected with rapidfuzz
+against the known vocabulary (typos, Darija spellings); if nothing is close they stay unknown and
+count against every entry, which is how "permis de conduire" fails to look like a building permit.
+
+An entry's score, on a 0–1 scale, blends two views: how much of the question's weight its whole
+vocabulary covers, and how close its best single variant is (weighted Dice). The decision uses two
+settings: a minimum score to answer and a minimum margin over the runner-up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.analysis import Analyzer
+from bot.knowledge import KnowledgeBase
+
+__all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
+
+_CONCEPT = "~"
+_MAX_PHRASE = 5
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Thresholds on the 0–1 score scale; see the README for what each one trades off."""
+
+    min_score: float = 0.45
+    min_margin: float = 0.06
+    suggest_min: float = 0.25
+    max_suggestions: int = 3
+    coverage_weight: float = 0.6
+    unknown_weight: float = 0.45
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    decision: Decision
+    entry_id: str | None
+    score: float
+    suggestions: tuple[Candidate, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    unknown_terms: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def best(self) -> str | None:
+        """The best entry even when not confident: for evaluation and review lists."""
+        return self.entry_id or (self.candidates[0].entry_id if self.candidates else None)
+
+
+@dataclass(frozen=True)
+class _Doc:
+    key: str
+    decoy: bool
+    smalltalk: bool
+
+
+@dataclass(frozen=True)
+class _QueryTerm:
+    term: str
+    weight: float
+    known: bool
+
+
+class MatchIndex:
+    """Everything the matcher needs, precomputed from one knowledge base."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        analyzer: Analyzer,
+        settings: MatchSettings | None = None,
+    ) -> None:
+        self.settings = settings or MatchSettings()
+        self._analyzer = analyzer
+        self._singles: dict[str, str] = {}
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._load_synonyms(knowledge.synonyms)
+
+        self._docs: list[_Doc] = []
+        doc_bags: list[set[str]] = []
+        variant_terms: list[frozenset[str]] = []
+        variant_doc: list[int] = []
+        raw_stems: set[str] = set()
+
+        def add_doc(doc: _Doc, variants: Iterable[str], keywords: Iterable[str]) -> None:
+            index = len(self._docs)
+            self._docs.append(doc)
+            bag: set[str] = set()
+            for text in variants:
+                stems = analyzer.terms(text)
+                raw_stems.update(stems)
+                terms = frozenset(self._canonical(stems))
+                if terms:
+                    variant_terms.append(terms)
+                    variant_doc.append(index)
+                    bag |= terms
+            for text in keywords:
+                stems = analyzer.terms(text)
+                raw_stems.update(stems)
+                bag.update(self._canonical(stems))
+            doc_bags.append(bag)
+
+        for entry in knowledge.entries:
+            doc = _Doc(entry.id, decoy=False, smalltalk=entry.category == "smalltalk")
+            add_doc(doc, [text for _, text in entry.all_questions()], entry.keywords)
+        for decoy in knowledge.decoys:
+            add_doc(_Doc(f"oos:{decoy.subject}", decoy=True, smalltalk=False), decoy.phrases, ())
+
+        count = max(len(self._docs), 1)
+        frequency: dict[str, int] = defaultdict(int)
+        for bag in doc_bags:
+            for term in bag:
+                frequency[term] += 1
+        self._idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
+        self._unknown_idf = math.log(1 + count) * self.settings.unknown_weight
+
+        self._doc_postings: dict[str, list[int]] = defaultdict(list)
+        for index, bag in enumerate(doc_bags):
+            for term in bag:
+                self._doc_postings[term].append(index)
+        self._variant_postings: dict[str, list[int]] = defaultdict(list)
+        self._variant_doc = variant_doc
+        self._variant_weight = []
+        for index, terms in enumerate(variant_terms):
+            for term in terms:
+                self._variant_postings[term].append(index)
+            self._variant_weight.append(sum(self._idf[t] for t in terms))
+
+        small = set().union(*(b for d, b in zip(self._docs, doc_bags, strict=True) if d.smalltalk))
+        other = set().union(
+            *(b for d, b in zip(self._docs, doc_bags, strict=True) if not d.smalltalk)
+        )
+        self._chitchat = frozenset(small - other)
+
+        known = raw_stems | set(self._singles) | {s for p in self._phrases for s in p}
+        self._known = frozenset(known)
+        self._known_arabic = sorted(t for t in known if _is_arabic(t))
+        self._known_latin = sorted(t for t in known if not _is_arabic(t))
+        self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
+
+    # ------------------------------------------------------------------ vocabulary
+
+    def _load_synonyms(self, groups: dict[str, Sequence[str]] | object) -> None:
+        for name, members in dict(groups).items():  # type: ignore[call-overload]
+            concept = f"{_CONCEPT}{name}"
+            for member in members:
+                stems = tuple(self._analyzer.terms(member))
+                if len(stems) == 1:
+                    self._singles.setdefault(stems[0], concept)
+                elif 1 < len(stems) <= _MAX_PHRASE:
+                    self._phrases.setdefault(stems, concept)
+
+    def _canonical(self, stems: Sequence[str]) -> list[str]:
+        return [term for term, _ in self._canonical_pairs(stems)]
+
+    def _canonical_pairs(self, stems: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """Replace synonym phrases (longest first) and words by their group's name.
+
+        Each term comes with the stems it replaced, so a fuzzy-corrected stem passes its
+        similarity on to the term.
+        """
+        out: list[tuple[str, tuple[str, ...]]] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(_MAX_PHRASE, len(stems) - i), 1, -1):
+                span = tuple(stems[i : i + size])
+                concept = self._phrases.get(span)
+                if concept:
+                    out.append((concept, span))
+                    i += size
+                    break
+            else:
+                out.append((self._singles.get(stems[i], stems[i]), (stems[i],)))
+                i += 1
+        return out
+
+    def _correct_uncached(self, stem: str) -> tuple[str, float] | None:
+        """The closest known stem for a word the knowledge has never seen, with its similarity."""
+        if stem in self._known:
+            return stem, 1.0
+        if len(stem) < 4 or stem.isdigit():
+            return None
+        choices = self._known_arabic if _is_arabic(stem) else self._known_latin
+        cutoff = 80 if len(stem) <= 5 else 75
+        found = process.extractOne(stem, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is None:
+            return None
+        return found[0], found[1] / 100
+
+    # ------------------------------------------------------------------ matching
+
+    def _query_terms(self, text: str) -> list[_QueryTerm]:
+        stems = self._analyzer.terms(text)
+        resolved: list[str] = []
+        similarity: dict[str, float] = {}
+        unknown: list[str] = []
+        for stem in stems:
+            corrected = self._correct(stem)
+            if corrected is None:
+                if not stem.isdigit() and len(stem) > 2:
+                    unknown.append(stem)
+                continue
+            resolved.append(corrected[0])
+            similarity[corrected[0]] = min(similarity.get(corrected[0], 1.0), corrected[1])
+        terms: dict[str, _QueryTerm] = {}
+        for term, sources in self._canonical_pairs(resolved):
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            weight = idf * min(similarity[stem] for stem in sources)
+            if term not in terms or terms[term].weight < weight:
+                terms[term] = _QueryTerm(term, weight, known=True)
+        for stem in unknown:
+            terms.setdefault(stem, _QueryTerm(stem, self._unknown_idf, known=False))
+        return list(terms.values())
+
+    def match(self, text: str) -> MatchResult:
+        terms = self._query_terms(text)
+        known = [t for t in terms if t.known]
+        unknown = tuple(t.term for t in terms if not t.known)
+        if not known:
+            return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+        substantive = [t for t in known if t.term not in self._chitchat]
+        skip_smalltalk = bool(substantive)
+        if skip_smalltalk:
+            terms = [t for t in terms if t.term not in self._chitchat]
+            if not [t for t in terms if t.known]:
+                return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+        scores = self._score(terms, skip_smalltalk)
+        return self._decide(scores, unknown)
+
+    def _score(self, terms: list[_QueryTerm], skip_smalltalk: bool) -> dict[int, float]:
+        total = sum(t.weight for t in terms)
+        coverage: dict[int, float] = defaultdict(float)
+        overlap: dict[int, float] = defaultdict(float)
+        for term in terms:
+            if not term.known:
+                continue
+            for doc in self._doc_postings.get(term.term, ()):
+                coverage[doc] += term.weight
+            for variant in self._variant_postings.get(term.term, ()):
+                overlap[variant] += term.weight
+        best_variant: dict[int, float] = defaultdict(float)
+        for variant, shared in overlap.items():
+            dice = 2 * shared / (total + self._variant_weight[variant])
+            doc = self._variant_doc[variant]
+            best_variant[doc] = max(best_variant[doc], dice)
+        alpha = self.settings.coverage_weight
+        scores: dict[int, float] = {}
+        for doc, covered in coverage.items():
+            if skip_smalltalk and self._docs[doc].smalltalk:
+                continue
+            scores[doc] = alpha * covered / total + (1 - alpha) * best_variant[doc]
+        return scores
+
+    def _decide(self, scores: dict[int, float], unknown: tuple[str, ...]) -> MatchResult:
+        settings = self.settings
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        real = [
+            Candidate(self._docs[doc].key, round(score, 4))
+            for doc, score in ranked
+            if not self._docs[doc].decoy
+        ][:10]
+        decoy_best = next((score for doc, score in ranked if self._docs[doc].decoy), 0.0)
+        if not real:
+            return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+        best = real[0]
+        second = real[1].score if len(real) > 1 else 0.0
+        if decoy_best >= best.score or best.score < settings.suggest_min:
+            return MatchResult(Decision.UNKNOWN, None, best.score, (), tuple(real), unknown)
+        if best.score >= settings.min_score and best.score - second >= settings.min_margin:
+            return MatchResult(
+                Decision.ANSWER, best.entry_id, best.score, (), tuple(real), unknown
+            )
+        floor = max(settings.suggest_min, best.score - 0.2)
+        suggestions = tuple(c for c in real if c.score >= floor)[: settings.max_suggestions]
+        return MatchResult(Decision.CLARIFY, None, best.score, suggestions, tuple(real), unknown)
+
+
+def _is_arabic(term: str) -> bool:
+    return bool(term) and "\u0600" <= term[0] <= "\u06ff"

@@ -1,0 +1,133 @@
+"""Turn a match (or a tapped topic) into a channel-neutral reply.
+
+A `Reply` is plain data: text, the language it is in, links, and options the user can pick
+(follow-up questions, suggestions, "talk to a person"). Each adapter draws it its own way:
+Telegram as HTML with inline buttons, the terminal as numbered lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.i18n import Texts
+from bot.knowledge import AgencyDetails, Entry, KnowledgeBase, pick_language
+from bot.matching import Decision, MatchResult
+
+__all__ = ["Option", "Reply", "ReplyBuilder"]
+
+HANDOFF_ID = "handoff.human"
+CONTACT_ID = "agency.contact"
+NONE_OF_THESE = "none"
+
+
+@dataclass(frozen=True)
+class Option:
+    """Something the user can pick next: an entry to show, or a special action."""
+
+    label: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    lang: str
+    decision: Decision | None = None
+    entry_id: str | None = None
+    links: tuple[tuple[str, str], ...] = ()
+    options: tuple[Option, ...] = ()
+    location: tuple[float, float] | None = None
+    action: str | None = None
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+class ReplyBuilder:
+    def __init__(self, knowledge: KnowledgeBase, texts: Texts) -> None:
+        self.knowledge = knowledge
+        self.texts = texts
+
+    def for_match(self, result: MatchResult, lang: str) -> Reply:
+        if result.decision is Decision.ANSWER and result.entry_id:
+            reply = self.for_entry(self.knowledge[result.entry_id], lang)
+            return _with_decision(reply, Decision.ANSWER)
+        if result.decision is Decision.CLARIFY:
+            options = [
+                Option(self.knowledge[c.entry_id].title_in(lang), c.entry_id)
+                for c in result.suggestions
+            ]
+            options.append(Option(self.texts.get("reply.none_of_these", lang), NONE_OF_THESE))
+            return Reply(
+                self.texts.get("reply.clarify", lang),
+                lang,
+                Decision.CLARIFY,
+                options=tuple(options),
+            )
+        return self.unknown(lang)
+
+    def for_entry(self, entry: Entry, lang: str) -> Reply:
+        """The entry's answer, with the contact card where the entry asks for it."""
+        text = entry.answer_in(lang)
+        location = None
+        if entry.action in ("contact", "handoff"):
+            text = f"{text}\n\n{self.contact_card(lang)}"
+            location = _location(self.knowledge.agency)
+        follow_ups = [self.knowledge.get(target) for target in entry.follow_ups[:3]]
+        options = tuple(Option(f.title_in(lang), f.id) for f in follow_ups if f is not None)
+        links = tuple((link.title_in(lang), link.url) for link in entry.links)
+        return Reply(
+            text,
+            lang,
+            entry_id=entry.id,
+            links=links,
+            options=options,
+            location=location,
+            action=entry.action,
+        )
+
+    def unknown(self, lang: str) -> Reply:
+        text = f"{self.texts.get('reply.unknown', lang)}\n\n{self.contact_card(lang)}"
+        options = (Option(self.texts.get("reply.talk_to_person", lang), HANDOFF_ID),)
+        return Reply(
+            text,
+            lang,
+            Decision.UNKNOWN,
+            options=options,
+            location=_location(self.knowledge.agency),
+        )
+
+    def none_of_these(self, lang: str) -> Reply:
+        text = f"{self.texts.get('reply.none_of_these_text', lang)}\n\n{self.contact_card(lang)}"
+        options = (Option(self.texts.get("reply.talk_to_person", lang), HANDOFF_ID),)
+        return Reply(text, lang, options=options, location=_location(self.knowledge.agency))
+
+    def contact_card(self, lang: str) -> str:
+        """Only the agency details that are filled in; an empty field is left out, never blank."""
+        agency = self.knowledge.agency
+        lines = [self.texts.get("contact.title", lang)]
+        name = pick_language(agency.name, lang)
+        if name:
+            lines.append(name)
+        fields = [
+            ("contact.address", pick_language(agency.address, lang)),
+            ("contact.phones", " / ".join(agency.phones)),
+            ("contact.email", agency.email),
+            ("contact.hours", pick_language(agency.opening_hours, lang)),
+            ("contact.website", agency.website),
+            ("contact.map", agency.map_url),
+        ]
+        lines.extend(self.texts.get(key, lang, value=value) for key, value in fields if value)
+        if not (agency.address or agency.phones or agency.email):
+            lines.append(self.texts.get("contact.missing", lang))
+        return "\n".join(lines)
+
+
+def _location(agency: AgencyDetails) -> tuple[float, float] | None:
+    if agency.latitude is None or agency.longitude is None:
+        return None
+    return agency.latitude, agency.longitude
+
+
+def _with_decision(reply: Reply, decision: Decision) -> Reply:
+    from dataclasses import replace
+
+    return replace(reply, decision=decision)

@@ -1,0 +1,193 @@
+"""The knowledge validator: every kind of problem is reported, with its file and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.errors import KnowledgeError, Severity
+from bot.knowledge_loader import check_folder, load_knowledge
+
+VALID = """\
+entries:
+  - id: permit.documents
+    category: permits
+    questions:
+      ar:
+        - ما هي وثائق رخصة البناء؟
+      fr:
+        - Quels documents pour le permis de construire ?
+    answer:
+      ar: الملف يضم وثائق الملكية والتصاميم.
+      fr: Le dossier comprend le titre de propriété et les plans.
+    links:
+      - title: {ar: منصة رخص, fr: Plateforme Rokhas}
+        url: https://www.rokhas.ma
+    follow_ups: [permit.fees]
+    reviewed: 2026-11-23
+  - id: permit.fees
+    category: permits
+    questions:
+      ar: [كم ثمن رخصة البناء؟]
+      fr: ["Combien coûte le permis ?"]
+    answer:
+      ar: تؤدى رسوم البناء للجماعة.
+      fr: La taxe est payée à la commune.
+"""
+
+
+def write(folder: Path, text: str, name: str = "permits.yml") -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(folder: Path) -> list[tuple[int, str]]:
+    _, problems = check_folder(folder)
+    return [(p.line, p.message) for p in problems if p.severity is Severity.ERROR]
+
+
+def test_a_valid_folder_loads(tmp_path):
+    write(tmp_path, VALID)
+    knowledge = load_knowledge(tmp_path)
+    assert [e.id for e in knowledge.entries] == ["permit.documents", "permit.fees"]
+    assert knowledge["permit.documents"].links[0].title_in("fr") == "Plateforme Rokhas"
+
+
+def test_bad_yaml_points_at_the_line(tmp_path):
+    write(tmp_path, VALID.replace("    category: permits\n", "    category: [permits\n", 1))
+    [(line, message)] = problems_of(tmp_path)
+    assert line in (3, 4)
+    assert "not valid YAML" in message
+
+
+def test_unknown_field_is_named_with_a_suggestion(tmp_path):
+    write(tmp_path, VALID.replace("    questions:\n", "    questons:\n", 1))
+    found = problems_of(tmp_path)
+    assert (4, "unknown field 'questons' (did you mean 'questions'?)") in found
+
+
+def test_missing_required_language(tmp_path):
+    broken = VALID.replace(
+        "      fr: Le dossier comprend le titre de propriété et les plans.\n", ""
+    )
+    write(tmp_path, broken)
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 9
+    assert "add the answer in 'fr'" in message
+
+
+def test_missing_question_language(tmp_path):
+    broken = VALID.replace("      ar: [كم ثمن رخصة البناء؟]\n", "")
+    write(tmp_path, broken)
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 19
+    assert "permit.fees: add at least one question in 'ar'" in message
+
+
+def test_duplicate_id_names_both_places(tmp_path):
+    write(tmp_path, VALID)
+    write(
+        tmp_path,
+        VALID.split("  - id: permit.fees", maxsplit=1)[0],
+        name="more.yml",
+    )
+    found = problems_of(tmp_path)
+    assert any(
+        line == 2 and "duplicate id 'permit.documents'" in m and "more.yml:2" in m
+        for line, m in found
+    ), found
+
+
+def test_unknown_follow_up(tmp_path):
+    write(tmp_path, VALID.replace("follow_ups: [permit.fees]", "follow_ups: [permit.feez]"))
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 15
+    assert "follow_up 'permit.feez' is not an entry id (did you mean 'permit.fees'?)" in message
+
+
+def test_empty_answer(tmp_path):
+    write(tmp_path, VALID.replace("      ar: تؤدى رسوم البناء للجماعة.", '      ar: ""'))
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 23
+    assert "the 'ar' answer is empty" in message
+
+
+def test_answer_over_telegram_limit(tmp_path):
+    long_answer = "أ" * 4100
+    write(tmp_path, VALID.replace("تؤدى رسوم البناء للجماعة.", long_answer))
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 23
+    assert "4100 characters, over Telegram's 4096" in message
+
+
+def test_long_answer_is_only_a_warning(tmp_path):
+    write(tmp_path, VALID.replace("تؤدى رسوم البناء للجماعة.", "أ" * 1500))
+    knowledge, problems = check_folder(tmp_path)
+    assert knowledge is not None
+    assert [p.severity for p in problems] == [Severity.WARNING]
+
+
+def test_malformed_link(tmp_path):
+    write(tmp_path, VALID.replace("url: https://www.rokhas.ma", "url: www rokhas ma"))
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 14
+    assert "malformed link url" in message
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    broken = (
+        VALID.replace("    questions:\n", "    questons:\n", 1)
+        .replace("follow_ups: [permit.fees]", "follow_ups: [nope.nope]")
+        .replace("url: https://www.rokhas.ma", "url: rokhas")
+    )
+    write(tmp_path, broken)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(tmp_path)
+    assert len(caught.value.problems) >= 4
+
+
+def test_unknown_category_and_action(tmp_path):
+    write(
+        tmp_path,
+        VALID.replace("category: permits", "category: permit", 1).replace(
+            "    reviewed: 2026-11-23", "    action: fly\n    reviewed: 2026-11-23"
+        ),
+    )
+    found = problems_of(tmp_path)
+    assert any(line == 3 and "'category' must be one of" in m for line, m in found)
+    assert any(line == 16 and "'action' must be one of" in m for line, m in found)
+
+
+def test_synonym_in_two_groups(tmp_path):
+    write(tmp_path, VALID)
+    write(tmp_path, "groups:\n  permit: [permis, rokhsa]\n  build: [bni, permis]\n", "syn.yml")
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 3
+    assert "'permis' is in group 'build' and in group 'permit'" in message
+
+
+def test_agency_placeholder_values_are_refused(tmp_path):
+    write(tmp_path, VALID)
+    write(tmp_path, "agency:\n  email: to-be-filled\n  phones: ['XX XX']\n", "agency.yml")
+    found = problems_of(tmp_path)
+    assert (2, "agency e-mail 'to-be-filled' is not an e-mail address") in found
+    assert any(line == 3 and "is not a phone number" in m for line, m in found)
+
+
+def test_kb_check_command_exit_codes(tmp_path, capsys):
+    write(tmp_path, VALID)
+    assert main(["kb", "check", str(tmp_path)]) == 0
+    assert "OK: 2 entries, 4 questions (ar 2, fr 2)" in capsys.readouterr().out
+    write(tmp_path, VALID.replace("follow_ups: [permit.fees]", "follow_ups: [x.y]"))
+    assert main(["kb", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "permits.yml:15: error:" in out
+    assert "NOT accepted" in out
+
+
+def test_shipped_knowledge_has_no_error(knowledge):
+    assert len(knowledge.entries) >= 34
