@@ -17,7 +17,7 @@ import snowballstemmer
 
 from bot.normalize import normalize, tokenize
 
-__all__ = ["Analyzer", "load_stopwords", "stem"]
+__all__ = ["Analyzer", "load_question_words", "load_stopwords", "stem"]
 
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "دال", "لل", "ال", "كن", "كت", "كي")
 _ARABIC_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "نا", "ات", "ون", "ين", "ه")
@@ -61,16 +61,25 @@ def _squash(token: str) -> str:
     return "".join(out)
 
 
-def load_stopwords() -> frozenset[str]:
-    """Read the shipped stop-word lists (Arabic script and Latin script), normalised."""
+def _read_word_lists(*names: str) -> frozenset[str]:
     words: set[str] = set()
     folder = resources.files("bot") / "resources"
-    for name in ("stopwords_ar.txt", "stopwords_latn.txt"):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                words.update(normalize(line).split())
+    for name in names:
+        for raw in (folder / name).read_text(encoding="utf-8").splitlines():
+            text = raw.split("#", 1)[0].strip()
+            if text:
+                words.update(normalize(text).split())
     return frozenset(words)
+
+
+def load_stopwords() -> frozenset[str]:
+    """The shipped stop-word lists (Arabic script and Latin script), normalised."""
+    return _read_word_lists("stopwords_ar.txt", "stopwords_latn.txt")
+
+
+def load_question_words() -> frozenset[str]:
+    """Question words, as stems: they weigh little, see bot/resources/question_words.txt."""
+    return frozenset(stem(word) for word in _read_word_lists("question_words.txt"))
 
 
 class Analyzer:
@@ -79,8 +88,12 @@ class Analyzer:
     def __init__(self, stopwords: Iterable[str]) -> None:
         self._stopwords = frozenset(stopwords)
 
+    def tokens(self, text: str) -> list[str]:
+        """Normalised content words, before stemming (what typo correction compares)."""
+        return [token for token in tokenize(text) if token not in self._stopwords]
+
     def terms(self, text: str) -> list[str]:
-        return [stem(token) for token in tokenize(text) if token not in self._stopwords]
+        return [stem(token) for token in self.tokens(text)]
 
     def is_stopword(self, token: str) -> bool:
         return token in self._stopwords

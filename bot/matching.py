@@ -18,7 +18,7 @@ settings: a minimum score to answer and a minimum margin over the runner-up.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.analysis import Analyzer
+from bot.analysis import Analyzer, load_question_words, stem
 from bot.knowledge import KnowledgeBase
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
@@ -49,8 +49,11 @@ class MatchSettings:
     min_margin: float = 0.06
     suggest_min: float = 0.25
     max_suggestions: int = 3
-    coverage_weight: float = 0.6
+    coverage_weight: float = 0.7
     unknown_weight: float = 0.45
+    question_word_weight: float = 0.3
+    term_saturation: float = 3.0
+    keyword_count: int = 2
 
 
 @dataclass(frozen=True)
@@ -103,28 +106,32 @@ class MatchIndex:
         self._phrases: dict[tuple[str, ...], str] = {}
         self._load_synonyms(knowledge.synonyms)
 
+        self._question_words = load_question_words()
         self._docs: list[_Doc] = []
-        doc_bags: list[set[str]] = []
+        doc_bags: list[Counter[str]] = []
         variant_terms: list[frozenset[str]] = []
         variant_doc: list[int] = []
-        raw_stems: set[str] = set()
+        raw_tokens: set[str] = set()
 
         def add_doc(doc: _Doc, variants: Iterable[str], keywords: Iterable[str]) -> None:
             index = len(self._docs)
             self._docs.append(doc)
-            bag: set[str] = set()
+            bag: Counter[str] = Counter()
             for text in variants:
-                stems = analyzer.terms(text)
-                raw_stems.update(stems)
+                tokens = analyzer.tokens(text)
+                raw_tokens.update(tokens)
+                stems = [stem(token) for token in tokens]
                 terms = frozenset(self._canonical(stems))
                 if terms:
                     variant_terms.append(terms)
                     variant_doc.append(index)
-                    bag |= terms
+                    bag.update(terms)
             for text in keywords:
-                stems = analyzer.terms(text)
-                raw_stems.update(stems)
-                bag.update(self._canonical(stems))
+                tokens = analyzer.tokens(text)
+                raw_tokens.update(tokens)
+                stems = [stem(token) for token in tokens]
+                for term in set(self._canonical(stems)):
+                    bag[term] += self.settings.keyword_count
             doc_bags.append(bag)
 
         for entry in knowledge.entries:
@@ -141,10 +148,16 @@ class MatchIndex:
         self._idf = {term: math.log(1 + count / df) for term, df in frequency.items()}
         self._unknown_idf = math.log(1 + count) * self.settings.unknown_weight
 
-        self._doc_postings: dict[str, list[int]] = defaultdict(list)
+        # How strongly an entry owns a term grows with the number of its variants (and keywords)
+        # that use it, and saturates; the entry's most used term has strength 1.
+        saturation = self.settings.term_saturation
+        self._doc_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, bag in enumerate(doc_bags):
-            for term in bag:
-                self._doc_postings[term].append(index)
+            top = max(bag.values(), default=1)
+            scale = (top + saturation) / top
+            for term, count in bag.items():
+                strength = count / (count + saturation) * scale
+                self._doc_postings[term].append((index, strength))
         self._variant_postings: dict[str, list[int]] = defaultdict(list)
         self._variant_doc = variant_doc
         self._variant_weight = []
@@ -159,10 +172,12 @@ class MatchIndex:
         )
         self._chitchat = frozenset(small - other)
 
-        known = raw_stems | set(self._singles) | {s for p in self._phrases for s in p}
-        self._known = frozenset(known)
-        self._known_arabic = sorted(t for t in known if _is_arabic(t))
-        self._known_latin = sorted(t for t in known if not _is_arabic(t))
+        for name_members in dict(knowledge.synonyms).values():
+            for member in name_members:
+                raw_tokens.update(analyzer.tokens(member))
+        self._known_stems = frozenset(stem(token) for token in raw_tokens)
+        self._known_arabic = sorted(t for t in raw_tokens if _is_arabic(t))
+        self._known_latin = sorted(t for t in raw_tokens if not _is_arabic(t))
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
 
     # ------------------------------------------------------------------ vocabulary
@@ -201,31 +216,32 @@ class MatchIndex:
                 i += 1
         return out
 
-    def _correct_uncached(self, stem: str) -> tuple[str, float] | None:
-        """The closest known stem for a word the knowledge has never seen, with its similarity."""
-        if stem in self._known:
-            return stem, 1.0
-        if len(stem) < 4 or stem.isdigit():
+    def _correct_uncached(self, token: str) -> tuple[str, float] | None:
+        """The stem of the closest known word for a word the knowledge has never seen, with its
+        similarity. Compared before stemming: a typo ("logment") can change the stem entirely."""
+        own = stem(token)
+        if own in self._known_stems:
+            return own, 1.0
+        if len(token) < 4 or token.isdigit():
             return None
-        choices = self._known_arabic if _is_arabic(stem) else self._known_latin
-        cutoff = 80 if len(stem) <= 5 else 75
-        found = process.extractOne(stem, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        choices = self._known_arabic if _is_arabic(token) else self._known_latin
+        cutoff = 80 if len(token) <= 5 else 75
+        found = process.extractOne(token, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None:
             return None
-        return found[0], found[1] / 100
+        return stem(found[0]), found[1] / 100
 
     # ------------------------------------------------------------------ matching
 
     def _query_terms(self, text: str) -> list[_QueryTerm]:
-        stems = self._analyzer.terms(text)
         resolved: list[str] = []
         similarity: dict[str, float] = {}
         unknown: list[str] = []
-        for stem in stems:
-            corrected = self._correct(stem)
+        for token in self._analyzer.tokens(text):
+            corrected = self._correct(token)
             if corrected is None:
-                if not stem.isdigit() and len(stem) > 2:
-                    unknown.append(stem)
+                if not token.isdigit() and len(token) > 2:
+                    unknown.append(stem(token))
                 continue
             resolved.append(corrected[0])
             similarity[corrected[0]] = min(similarity.get(corrected[0], 1.0), corrected[1])
@@ -234,11 +250,13 @@ class MatchIndex:
             idf = self._idf.get(term)
             if idf is None:
                 continue
-            weight = idf * min(similarity[stem] for stem in sources)
+            weight = idf * min(similarity[source] for source in sources)
+            if term in self._question_words:
+                weight *= self.settings.question_word_weight
             if term not in terms or terms[term].weight < weight:
                 terms[term] = _QueryTerm(term, weight, known=True)
-        for stem in unknown:
-            terms.setdefault(stem, _QueryTerm(stem, self._unknown_idf, known=False))
+        for word in unknown:
+            terms.setdefault(word, _QueryTerm(word, self._unknown_idf, known=False))
         return list(terms.values())
 
     def match(self, text: str) -> MatchResult:
@@ -247,8 +265,11 @@ class MatchIndex:
         unknown = tuple(t.term for t in terms if not t.known)
         if not known:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
-        substantive = [t for t in known if t.term not in self._chitchat]
-        skip_smalltalk = bool(substantive)
+        # "salam, bghit n3ref…" is a question with a greeting in front: drop the greeting when the
+        # rest says more than it does; "super merci bien" stays thanks.
+        chitchat = sum(t.weight for t in known if t.term in self._chitchat)
+        substantive = sum(t.weight for t in known if t.term not in self._chitchat)
+        skip_smalltalk = substantive > 0 and (chitchat == 0 or substantive >= chitchat)
         if skip_smalltalk:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
@@ -263,8 +284,8 @@ class MatchIndex:
         for term in terms:
             if not term.known:
                 continue
-            for doc in self._doc_postings.get(term.term, ()):
-                coverage[doc] += term.weight
+            for doc, strength in self._doc_postings.get(term.term, ()):
+                coverage[doc] += term.weight * strength
             for variant in self._variant_postings.get(term.term, ()):
                 overlap[variant] += term.weight
         best_variant: dict[int, float] = defaultdict(float)

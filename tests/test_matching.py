@@ -1,0 +1,139 @@
+"""The matcher's decisions: confident answers, "did you mean", and honest "I don't know"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.analysis import Analyzer, load_stopwords
+from bot.evaluation import evaluate, read_cases
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matching import Decision, MatchIndex, MatchSettings
+
+DATA = Path(__file__).parent / "data"
+
+
+def entry(entry_id: str, *questions: str, keywords: tuple[str, ...] = ()) -> Entry:
+    return Entry(
+        id=entry_id,
+        category="permits",
+        questions={"fr": questions, "ar": ("-",)},
+        answer={"ar": "ج", "fr": "r"},
+        keywords=keywords,
+    )
+
+
+@pytest.fixture(scope="module")
+def small_index() -> MatchIndex:
+    knowledge = KnowledgeBase(
+        (
+            entry("permit.fees", "combien coute le permis de construire", "frais du permis"),
+            entry("permit.documents", "quels papiers pour le permis de construire"),
+            entry("housing.aid", "aide directe au logement montant"),
+            entry("twins.one", "horaires ouverture guichet"),
+            entry("twins.two", "horaires ouverture guichet samedi"),
+        ),
+        synonyms={"money": ("frais", "coute", "prix")},
+    )
+    return MatchIndex(knowledge, Analyzer(load_stopwords()), MatchSettings())
+
+
+def test_a_close_question_is_answered(small_index):
+    result = small_index.match("Combien coûte le permis de construire ?")
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.fees"
+    assert 0 < result.score <= 1
+
+
+def test_synonyms_count_as_the_same_word(small_index):
+    result = small_index.match("le prix du permis")
+    assert result.entry_id == "permit.fees"
+
+
+def test_typos_are_corrected_against_the_vocabulary(small_index):
+    result = small_index.match("aide directe au logment")
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "housing.aid"
+
+
+def test_two_close_entries_mean_clarify(small_index):
+    result = small_index.match("horaires ouverture guichet")
+    assert result.decision is Decision.CLARIFY
+    assert {c.entry_id for c in result.suggestions} == {"twins.one", "twins.two"}
+    assert result.entry_id is None
+
+
+def test_nothing_known_means_unknown(small_index):
+    result = small_index.match("quelle météo demain à Marrakech")
+    assert result.decision is Decision.UNKNOWN
+    assert result.entry_id is None
+
+
+def test_thresholds_are_settings_on_one_scale():
+    knowledge = KnowledgeBase((entry("a.b", "frais du permis"), entry("c.d", "papiers permis")))
+    analyzer = Analyzer(load_stopwords())
+    strict = MatchIndex(knowledge, analyzer, MatchSettings(min_score=0.99, suggest_min=0.2))
+    lenient = MatchIndex(knowledge, analyzer, MatchSettings(min_score=0.2, suggest_min=0.1))
+    question = "frais permis construire maison"
+    assert strict.match(question).decision is Decision.CLARIFY
+    assert lenient.match(question).decision is Decision.ANSWER
+    margin = MatchIndex(knowledge, analyzer, MatchSettings(min_score=0.2, min_margin=0.99))
+    assert margin.match(question).decision is Decision.CLARIFY
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "permis de conduire",
+        "رخصة السياقة",
+        "رخصة تجارية لفتح محل",
+        "rokhsa dyal sya9a",
+        "renouveler mon passeport",
+        "quel temps fait-il à Beni Mellal",
+        "permis de séjour en Italie",
+        "carte grise de ma voiture",
+    ],
+)
+def test_out_of_scope_traps_are_not_answered(assistant, question):
+    result = assistant.index.match(question)
+    assert result.decision is not Decision.ANSWER, (question, result)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("salam, bghit n3ref wach khassni rokhsa bach nzid tabaq", "permit.when_required"),
+        ("Bonjour, quels documents pour le permis de construire ?", "permit.documents"),
+        ("السلام عليكم، شحال مبلغ الدعم ديال السكن؟", "housing_aid.amounts"),
+        ("salam", "smalltalk.greeting"),
+        ("السلام عليكم", "smalltalk.greeting"),
+        ("merci beaucoup", "smalltalk.thanks"),
+        ("شكرا بزاف", "smalltalk.thanks"),
+    ],
+)
+def test_greetings_wrapped_around_a_question_answer_the_question(assistant, question, expected):
+    result = assistant.index.match(question)
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == expected
+
+
+def test_own_question_set_quality(assistant):
+    """A regression guard on our own phrasings (tests/data/questions.jsonl), not a speed test."""
+    summary, items = evaluate(assistant.index, read_cases(DATA / "questions.jsonl"))
+    rates = summary.rates()
+    failures = [(i.text, i.expected, i.predicted) for i in items if i.failed]
+    assert rates["answered_right"] >= 0.85, failures
+    assert rates["recovered"] >= 0.95, failures
+    assert rates["answered_wrong"] <= 0.05, failures
+    assert rates["out_of_scope_answered"] <= 0.10, failures
+
+
+def test_question_set_covers_every_topic_and_language():
+    cases = [json.loads(line) for line in (DATA / "questions.jsonl").read_text().splitlines()]
+    topics = {case["expected"] for case in cases if case["expected"]}
+    assert len(topics) >= 34
+    for topic in topics:
+        langs = {case["lang"] for case in cases if case["expected"] == topic}
+        assert {"ar", "ary", "ary-latn", "fr"} <= langs, topic
