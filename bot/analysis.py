@@ -24,6 +24,9 @@ _ARABIC_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "نا", 
 _MIN_ARABIC_STEM = 3
 
 _french = snowballstemmer.stemmer("french")
+# Words the French stemmer would merge with an unrelated word: "communication" and "commune" both
+# become "comun", "pays" (country) and "pay" both "pay". They are kept whole.
+_KEEP_WHOLE = frozenset({"communication", "communications", "pays"})
 
 
 def _is_arabic(token: str) -> bool:
@@ -35,7 +38,7 @@ def stem(token: str) -> str:
     """Return the matching key of one normalised token."""
     if _is_arabic(token):
         return _stem_arabic(token)
-    if any(ch.isdigit() for ch in token) or len(token) <= 3:
+    if any(ch.isdigit() for ch in token) or len(token) <= 3 or token in _KEEP_WHOLE:
         return _squash(token)
     return _squash(_french.stemWord(token))
 

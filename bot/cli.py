@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     except KnowledgeError as exc:
         print(f"the knowledge folder has problems:\n{exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (`| head`) has seen enough; leave quietly instead of printing a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _assistant(settings: Settings) -> Assistant:

@@ -45,15 +45,16 @@ class Decision(StrEnum):
 class MatchSettings:
     """Thresholds on the 0–1 score scale; see the README for what each one trades off."""
 
-    min_score: float = 0.45
-    min_margin: float = 0.06
-    suggest_min: float = 0.25
+    min_score: float = 0.3
+    min_margin: float = 0.03
+    suggest_min: float = 0.2
     max_suggestions: int = 3
     coverage_weight: float = 0.7
     unknown_weight: float = 0.45
     question_word_weight: float = 0.3
     term_saturation: float = 3.0
     keyword_count: int = 2
+    decoy_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,8 @@ class MatchIndex:
             top = max(bag.values(), default=1)
             scale = (top + saturation) / top
             for term, count in bag.items():
-                strength = count / (count + saturation) * scale
+                # Out-of-scope phrases are few and each is characteristic: full strength.
+                strength = 1.0 if self._docs[index].decoy else count / (count + saturation) * scale
                 self._doc_postings[term].append((index, strength))
         self._variant_postings: dict[str, list[int]] = defaultdict(list)
         self._variant_doc = variant_doc
@@ -166,18 +168,24 @@ class MatchIndex:
                 self._variant_postings[term].append(index)
             self._variant_weight.append(sum(self._idf[t] for t in terms))
 
-        small = set().union(*(b for d, b in zip(self._docs, doc_bags, strict=True) if d.smalltalk))
-        other = set().union(
-            *(b for d, b in zip(self._docs, doc_bags, strict=True) if not d.smalltalk)
-        )
-        self._chitchat = frozenset(small - other)
+        # Chit-chat words are those used mostly by the small-talk entries ("salam", "merci"), even
+        # if a permit question or an out-of-scope phrase happens to start with one.
+        small: Counter[str] = Counter()
+        other: Counter[str] = Counter()
+        for doc, bag in zip(self._docs, doc_bags, strict=True):
+            (small if doc.smalltalk else other).update(bag)
+        self._chitchat = frozenset(term for term, count in small.items() if count >= other[term])
 
-        for name_members in dict(knowledge.synonyms).values():
-            for member in name_members:
-                raw_tokens.update(analyzer.tokens(member))
-        self._known_stems = frozenset(stem(token) for token in raw_tokens)
-        self._known_arabic = sorted(t for t in raw_tokens if _is_arabic(t))
-        self._known_latin = sorted(t for t in raw_tokens if not _is_arabic(t))
+        synonym_tokens = {
+            token
+            for members in dict(knowledge.synonyms).values()
+            for member in members
+            for token in analyzer.tokens(member)
+        }
+        self._known_stems = frozenset(stem(token) for token in raw_tokens | synonym_tokens)
+        fuzzy_pool = raw_tokens | synonym_tokens
+        self._known_arabic = sorted(t for t in fuzzy_pool if _is_arabic(t))
+        self._known_latin = sorted(t for t in fuzzy_pool if not _is_arabic(t))
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
 
     # ------------------------------------------------------------------ vocabulary
@@ -251,7 +259,7 @@ class MatchIndex:
             if idf is None:
                 continue
             weight = idf * min(similarity[source] for source in sources)
-            if term in self._question_words:
+            if term in self._question_words or term.isdigit():
                 weight *= self.settings.question_word_weight
             if term not in terms or terms[term].weight < weight:
                 terms[term] = _QueryTerm(term, weight, known=True)
@@ -290,9 +298,9 @@ class MatchIndex:
                 overlap[variant] += term.weight
         best_variant: dict[int, float] = defaultdict(float)
         for variant, shared in overlap.items():
-            dice = 2 * shared / (total + self._variant_weight[variant])
+            cosine = shared / math.sqrt(total * self._variant_weight[variant])
             doc = self._variant_doc[variant]
-            best_variant[doc] = max(best_variant[doc], dice)
+            best_variant[doc] = max(best_variant[doc], cosine)
         alpha = self.settings.coverage_weight
         scores: dict[int, float] = {}
         for doc, covered in coverage.items():
@@ -314,7 +322,7 @@ class MatchIndex:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
         best = real[0]
         second = real[1].score if len(real) > 1 else 0.0
-        if decoy_best >= best.score or best.score < settings.suggest_min:
+        if decoy_best >= settings.decoy_ratio * best.score or best.score < settings.suggest_min:
             return MatchResult(Decision.UNKNOWN, None, best.score, (), tuple(real), unknown)
         if best.score >= settings.min_score and best.score - second >= settings.min_margin:
             return MatchResult(

@@ -135,9 +135,10 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = fold_arabic(text)
     text = fold_latin(text)
-    text = _STRETCH.sub(r"\1", text)
     text = _NON_WORD.sub(" ", text).replace("_", " ")
-    return " ".join(fold_arabizi(token) for token in text.split())
+    text = " ".join(fold_arabizi(token) for token in text.split())
+    # After the Arabizi digits, so that normalising twice changes nothing ("sa3a" → "saaa" → "sa").
+    return _STRETCH.sub(r"\1", text)
 
 
 def tokenize(text: str) -> list[str]:

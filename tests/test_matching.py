@@ -33,7 +33,7 @@ def small_index() -> MatchIndex:
             entry("permit.documents", "quels papiers pour le permis de construire"),
             entry("housing.aid", "aide directe au logement montant"),
             entry("twins.one", "horaires ouverture guichet"),
-            entry("twins.two", "horaires ouverture guichet samedi"),
+            entry("twins.two", "horaires ouverture guichet"),
         ),
         synonyms={"money": ("frais", "coute", "prix")},
     )

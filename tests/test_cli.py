@@ -1,0 +1,124 @@
+"""The commands a staff member or developer types: ask, eval, chat."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.chat import TerminalChat
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ask_json_gives_decision_entry_score_and_answer(capsys):
+    assert main(["ask", "quels documents pour le permis de construire ?", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["decision"] == "answer"
+    assert result["entry_id"] == "permit.documents"
+    assert 0 < result["score"] <= 1
+    assert result["reply_language"] == "fr"
+    assert "permis" in result["answer"].lower()
+
+
+def test_ask_darija_in_latin_letters_is_answered_in_arabic(capsys):
+    assert main(["ask", "wach khassni rokhsa bach nzid tabaq fo9 dar?"]) == 0
+    out = capsys.readouterr().out
+    assert "entry: permit.when_required" in out
+    assert "reply in ar" in out
+
+
+def test_ask_with_a_chosen_language(capsys):
+    assert main(["ask", "wach khassni rokhsa bach nzid tabaq fo9 dar?", "--lang", "fr"]) == 0
+    assert "reply in fr" in capsys.readouterr().out
+
+
+def test_ask_out_of_scope_points_to_the_agency(capsys):
+    assert main(["ask", "comment renouveler mon passeport ?", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["decision"] == "unknown"
+    assert result["entry_id"] is None
+    assert "aubm.ma" in result["answer"]
+
+
+def test_eval_json_has_summary_and_items(tmp_path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        "\n".join(
+            json.dumps(case, ensure_ascii=False)
+            for case in [
+                {"text": "شحال مبلغ الدعم المباشر للسكن؟", "expected": "housing_aid.amounts",
+                 "lang": "ar"},
+                {"text": "permis de conduire international", "expected": None, "lang": "fr"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert main(["eval", str(cases), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["summary"]) >= {
+        "answered_right", "recovered", "answered_wrong", "out_of_scope_answered", "by_language"
+    }
+    assert report["summary"]["answered_right"] == 1.0
+    assert report["summary"]["out_of_scope_answered"] == 0.0
+    assert set(report["summary"]["by_language"]) == {"ar", "fr"}
+    first = report["items"][0]
+    assert set(first) == {"text", "expected", "decision", "predicted", "score", "suggestions"}
+    assert first["predicted"] == "housing_aid.amounts"
+
+
+def test_eval_text_report_lists_failures(tmp_path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"text": "permis de construire", "expected": "smalltalk.thanks"}\n')
+    assert main(["eval", str(cases)]) == 0
+    out = capsys.readouterr().out
+    assert "overall" in out
+    assert "failures (1)" in out
+
+
+def test_eval_refuses_a_malformed_file(tmp_path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"question": "x"}\n')
+    assert main(["eval", str(cases)]) == 2
+    assert "cases.jsonl:1" in capsys.readouterr().err
+
+
+def test_a_wrong_setting_is_named(monkeypatch, capsys):
+    monkeypatch.setenv("MATCH_MIN_SCORE", "high")
+    assert main(["ask", "salam"]) == 2
+    assert "MATCH_MIN_SCORE" in capsys.readouterr().err
+
+
+def test_terminal_chat_menu_answer_and_follow_up(assistant):
+    lines: list[str] = []
+    chat = TerminalChat(assistant, write=lines.append, default_language="fr")
+    chat.start()
+    assert "Permis de construire" in lines[-1]
+    chat.handle("1")  # the building-permit topic
+    assert "permit" not in lines[-1]  # labels, not ids
+    chat.handle("quels papiers faut-il pour le permis de construire ?")
+    answer = "\n".join(lines[-2:])
+    assert assistant.knowledge["permit.documents"].answer["fr"][:40] in answer
+    chat.handle("/lang ar")
+    chat.handle("1")
+    assert "\u200f" in lines[-1]  # Arabic lines are marked right-to-left
+    assert chat.handle("/quit") is False
+
+
+def test_python_m_bot_without_token_starts_the_chat():
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="salam\n/quit\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "TELEGRAM_BOT_TOKEN" in done.stderr
+    assert "مرحبا" in done.stdout
