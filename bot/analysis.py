@@ -17,7 +17,7 @@ import snowballstemmer
 
 from bot.normalize import normalize, tokenize
 
-__all__ = ["Analyzer", "load_question_words", "load_stopwords", "stem"]
+__all__ = ["Analyzer", "load_light_words", "load_stopwords", "stem"]
 
 _ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "دال", "لل", "ال", "كن", "كت", "كي")
 _ARABIC_SUFFIXES = ("هما", "كما", "ها", "هم", "هن", "كم", "نا", "ات", "ون", "ين", "ه")
@@ -80,9 +80,10 @@ def load_stopwords() -> frozenset[str]:
     return _read_word_lists("stopwords_ar.txt", "stopwords_latn.txt")
 
 
-def load_question_words() -> frozenset[str]:
-    """Question words, as stems: they weigh little, see bot/resources/question_words.txt."""
-    return frozenset(stem(word) for word in _read_word_lists("question_words.txt"))
+def load_light_words() -> frozenset[str]:
+    """Words that weigh little (question words, generic verbs), as stems; see
+    bot/resources/light_words.txt."""
+    return frozenset(stem(word) for word in _read_word_lists("light_words.txt"))
 
 
 class Analyzer:

@@ -17,6 +17,7 @@ settings: a minimum score to answer and a minimum margin over the runner-up.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,13 +27,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.analysis import Analyzer, load_question_words, stem
+from bot.analysis import Analyzer, load_light_words, stem
 from bot.knowledge import KnowledgeBase
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
 
 _CONCEPT = "~"
 _MAX_PHRASE = 5
+# Documents whose best variant is compared in full (see MatchIndex._score).
+_CANDIDATES = 30
 
 
 class Decision(StrEnum):
@@ -51,7 +54,7 @@ class MatchSettings:
     max_suggestions: int = 3
     coverage_weight: float = 0.7
     unknown_weight: float = 0.45
-    question_word_weight: float = 0.3
+    light_word_weight: float = 0.3
     term_saturation: float = 3.0
     keyword_count: int = 2
     decoy_ratio: float = 1.0
@@ -107,7 +110,7 @@ class MatchIndex:
         self._phrases: dict[tuple[str, ...], str] = {}
         self._load_synonyms(knowledge.synonyms)
 
-        self._question_words = load_question_words()
+        self._light_words = load_light_words()
         self._docs: list[_Doc] = []
         doc_bags: list[Counter[str]] = []
         variant_terms: list[frozenset[str]] = []
@@ -160,13 +163,12 @@ class MatchIndex:
                 # Out-of-scope phrases are few and each is characteristic: full strength.
                 strength = 1.0 if self._docs[index].decoy else count / (count + saturation) * scale
                 self._doc_postings[term].append((index, strength))
-        self._variant_postings: dict[str, list[int]] = defaultdict(list)
-        self._variant_doc = variant_doc
-        self._variant_weight = []
-        for index, terms in enumerate(variant_terms):
+        self._variant_weight = [sum(self._idf[t] for t in terms) for terms in variant_terms]
+        self._doc_term_variants: list[dict[str, list[int]]] = [{} for _ in self._docs]
+        for variant, (doc, terms) in enumerate(zip(variant_doc, variant_terms, strict=True)):
             for term in terms:
-                self._variant_postings[term].append(index)
-            self._variant_weight.append(sum(self._idf[t] for t in terms))
+                self._doc_term_variants[doc].setdefault(term, []).append(variant)
+        self._smalltalk_docs = [i for i, doc in enumerate(self._docs) if doc.smalltalk]
 
         # Chit-chat words are those used mostly by the small-talk entries ("salam", "merci"), even
         # if a permit question or an out-of-scope phrase happens to start with one.
@@ -184,8 +186,13 @@ class MatchIndex:
         }
         self._known_stems = frozenset(stem(token) for token in raw_tokens | synonym_tokens)
         fuzzy_pool = raw_tokens | synonym_tokens
-        self._known_arabic = sorted(t for t in fuzzy_pool if _is_arabic(t))
-        self._known_latin = sorted(t for t in fuzzy_pool if not _is_arabic(t))
+        # Typo candidates share the first or the second letter with the typed word: a one-letter
+        # slip rarely hits both, and comparing against a small bucket keeps correction fast.
+        self._by_letter: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for token in fuzzy_pool:
+            for position in (0, 1):
+                if len(token) > position:
+                    self._by_letter[(position, token[position])].add(token)
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
 
     # ------------------------------------------------------------------ vocabulary
@@ -232,7 +239,9 @@ class MatchIndex:
             return own, 1.0
         if len(token) < 4 or token.isdigit():
             return None
-        choices = self._known_arabic if _is_arabic(token) else self._known_latin
+        choices = self._by_letter.get((0, token[0]), set()) | self._by_letter.get(
+            (1, token[1]), set()
+        )
         cutoff = 80 if len(token) <= 5 else 75
         found = process.extractOne(token, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is None:
@@ -259,8 +268,8 @@ class MatchIndex:
             if idf is None:
                 continue
             weight = idf * min(similarity[source] for source in sources)
-            if term in self._question_words or term.isdigit():
-                weight *= self.settings.question_word_weight
+            if term in self._light_words or term.isdigit():
+                weight *= self.settings.light_word_weight
             if term not in terms or terms[term].weight < weight:
                 terms[term] = _QueryTerm(term, weight, known=True)
         for word in unknown:
@@ -286,27 +295,32 @@ class MatchIndex:
         return self._decide(scores, unknown)
 
     def _score(self, terms: list[_QueryTerm], skip_smalltalk: bool) -> dict[int, float]:
+        """Coverage for every document sharing a term, then the best-variant cosine for the
+        leading candidates only: a document outside them cannot catch up, since coverage
+        carries most of the score, and this keeps a 5,000-entry base fast."""
         total = sum(t.weight for t in terms)
+        weights = {t.term: t.weight for t in terms if t.known}
         coverage: dict[int, float] = defaultdict(float)
-        overlap: dict[int, float] = defaultdict(float)
-        for term in terms:
-            if not term.known:
-                continue
-            for doc, strength in self._doc_postings.get(term.term, ()):
-                coverage[doc] += term.weight * strength
-            for variant in self._variant_postings.get(term.term, ()):
-                overlap[variant] += term.weight
-        best_variant: dict[int, float] = defaultdict(float)
-        for variant, shared in overlap.items():
-            cosine = shared / math.sqrt(total * self._variant_weight[variant])
-            doc = self._variant_doc[variant]
-            best_variant[doc] = max(best_variant[doc], cosine)
+        for term, weight in weights.items():
+            for doc, strength in self._doc_postings.get(term, ()):
+                coverage[doc] += weight * strength
+        if skip_smalltalk:
+            for doc in self._smalltalk_docs:
+                coverage.pop(doc, None)
+        leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
         alpha = self.settings.coverage_weight
         scores: dict[int, float] = {}
-        for doc, covered in coverage.items():
-            if skip_smalltalk and self._docs[doc].smalltalk:
-                continue
-            scores[doc] = alpha * covered / total + (1 - alpha) * best_variant[doc]
+        for doc, covered in leaders:
+            shared: dict[int, float] = defaultdict(float)
+            by_term = self._doc_term_variants[doc]
+            for term, weight in weights.items():
+                for variant in by_term.get(term, ()):
+                    shared[variant] += weight
+            best = max(
+                (w / math.sqrt(total * self._variant_weight[v]) for v, w in shared.items()),
+                default=0.0,
+            )
+            scores[doc] = alpha * covered / total + (1 - alpha) * best
         return scores
 
     def _decide(self, scores: dict[int, float], unknown: tuple[str, ...]) -> MatchResult:
