@@ -81,7 +81,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
                 admin_ids.add(int(part))
             except ValueError:
                 raise ConfigError(
-                    f"ADMIN_IDS must be Telegram user ids separated by commas, not {part.strip()!r}"
+                    "ADMIN_IDS must be Telegram user ids separated by commas, "
+                    f"not {part.strip()!r}"
                 ) from None
 
     base_url = text("TELEGRAM_API_BASE_URL")

@@ -39,7 +39,7 @@ ACTIONS = ("book", "contact", "handoff")
 
 
 def pick_language(texts: Mapping[str, str], lang: str) -> str:
-    """The text in `lang`, else French (for English readers), else Arabic: never an empty string."""
+    """The text in `lang`, else French (for English readers), else Arabic; never empty."""
     for candidate in (lang, "fr" if lang == "en" else "ar", "ar", "fr"):
         if texts.get(candidate):
             return texts[candidate]

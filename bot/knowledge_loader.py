@@ -263,7 +263,8 @@ def _check_questions(entry_id: str, item: LineDict, report: _Report) -> dict[str
     if not isinstance(value, LineDict):
         report.error(
             item.line_of("questions"),
-            f"{entry_id}: 'questions' must list questions per language ({', '.join(REQUIRED_LANGUAGES)} at least)",
+            f"{entry_id}: 'questions' must list questions per language "
+            f"({', '.join(REQUIRED_LANGUAGES)} at least)",
         )
         return {}
     result: dict[str, tuple[str, ...]] = {}
@@ -319,18 +320,19 @@ def _check_answer(entry_id: str, item: LineDict, report: _Report) -> dict[str, s
         )
         return {}
     result: dict[str, str] = {}
-    for lang, text in value.items():
+    for lang, raw in value.items():
         line = value.line_of(lang)
         if lang not in ANSWER_LANGUAGES:
             report.error(
                 line,
-                f"{entry_id}: unknown answer language '{lang}' (use {', '.join(ANSWER_LANGUAGES)})",
+                f"{entry_id}: unknown answer language '{lang}' "
+                f"(use {', '.join(ANSWER_LANGUAGES)})",
             )
             continue
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(raw, str) or not raw.strip():
             report.error(line, f"{entry_id}: the '{lang}' answer is empty; write the answer text")
             continue
-        text = text.strip()
+        text = raw.strip()
         if len(text) > TELEGRAM_MAX_TEXT:
             report.error(
                 line,
@@ -513,12 +515,13 @@ def _check_agency(value: Any, report: _Report, collected: _Collected) -> None:
     if not isinstance(phones_raw, list):
         report.error(value.line_of("phones"), "agency 'phones' must be a list, e.g. ['+212 5...']")
     else:
-        for phone in phones_raw:
-            phone = str(phone).strip()
+        for raw_phone in phones_raw:
+            phone = str(raw_phone).strip()
             if phone and not _PHONE.match(phone):
                 report.error(
                     value.line_of("phones"),
-                    f"agency phone '{phone}' is not a phone number; write it like +212 5 23 00 00 00",
+                    f"agency phone '{phone}' is not a phone number; "
+                    "write it in international form, starting with +212",
                 )
             elif phone:
                 phones.append(phone)
@@ -579,7 +582,7 @@ def _check_references(collected: _Collected) -> list[Problem]:
 
 
 def _check_synonym_stopwords(collected: _Collected) -> list[Problem]:
-    """A synonym made only of stop words can never be matched: tell staff instead of ignoring it."""
+    """A synonym made only of stop words can never match: tell staff rather than ignore it."""
     analyzer = Analyzer(load_stopwords())
     problems = []
     for member, (group, line, file) in collected.synonym_lines.items():

@@ -83,8 +83,8 @@ _APOSTROPHES = re.compile(r"['’`´]")
 _STRETCH = re.compile(r"(\D)\1{2,}")
 _NON_WORD = re.compile(r"[^\w]+")
 
-# Arabizi: a digit written for a letter that Latin lacks. Each maps to the Latin letters people also
-# type for it, so "3afak" meets "afak" half-way and "7" meets "h".
+# Arabizi: a digit written for a letter that Latin lacks. Each maps to the Latin letters people
+# also type for it, so "3afak" meets "afak" half-way and "7" meets "h".
 _ARABIZI_DIGITS = {"2": "a", "3": "a", "5": "kh", "6": "t", "7": "h", "8": "gh", "9": "q"}
 _ARABIZI_TOKEN = re.compile(r"^(?=.*[a-z])(?=.*[235679])[a-z0-9]+$")
 _MEASURE = re.compile(r"^\d+(?:m2|m|cm|km|mm|ha|dh|mad|cc|kg|h|min|eme|er|e|x)?$")

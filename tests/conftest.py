@@ -1,4 +1,4 @@
-"""Shared fixtures: the real knowledge folder (so a broken YAML edit fails CI) and its assistant."""
+"""Shared fixtures: the real knowledge folder (a broken YAML edit fails CI) and its assistant."""
 
 from __future__ import annotations
 

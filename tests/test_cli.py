@@ -49,8 +49,11 @@ def test_eval_json_has_summary_and_items(tmp_path, capsys):
         "\n".join(
             json.dumps(case, ensure_ascii=False)
             for case in [
-                {"text": "شحال مبلغ الدعم المباشر للسكن؟", "expected": "housing_aid.amounts",
-                 "lang": "ar"},
+                {
+                    "text": "شحال مبلغ الدعم المباشر للسكن؟",
+                    "expected": "housing_aid.amounts",
+                    "lang": "ar",
+                },
                 {"text": "permis de conduire international", "expected": None, "lang": "fr"},
             ]
         ),
@@ -59,7 +62,11 @@ def test_eval_json_has_summary_and_items(tmp_path, capsys):
     assert main(["eval", str(cases), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report["summary"]) >= {
-        "answered_right", "recovered", "answered_wrong", "out_of_scope_answered", "by_language"
+        "answered_right",
+        "recovered",
+        "answered_wrong",
+        "out_of_scope_answered",
+        "by_language",
     }
     assert report["summary"]["answered_right"] == 1.0
     assert report["summary"]["out_of_scope_answered"] == 0.0
