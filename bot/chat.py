@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 
 from bot.assistant import Assistant
 from bot.i18n import LANGUAGES, rtl
-from bot.replies import HANDOFF_ID, NONE_OF_THESE, Option, Reply
+from bot.replies import CATEGORY_PREFIX, HANDOFF_ID, NONE_OF_THESE, Option, Reply
 
-__all__ = ["MENU_CATEGORIES", "TerminalChat"]
-
-MENU_CATEGORIES = ("permits", "urbanism", "digital", "housing_aid", "event", "agency")
+__all__ = ["TerminalChat"]
 
 
 @dataclass
@@ -36,12 +34,8 @@ class TerminalChat:
         self.show_menu()
 
     def show_menu(self) -> None:
-        texts = self.assistant.texts
-        options = [
-            Option(texts.get(f"category.{category}", self.lang), f"category:{category}")
-            for category in MENU_CATEGORIES
-        ]
-        self._show_options(texts.get("chat.menu", self.lang), options)
+        menu = self.assistant.replies.menu(self.lang)
+        self._show_options(menu.text, list(menu.options))
 
     def handle(self, line: str) -> bool:
         """Process one typed line; return False when the user leaves."""
@@ -72,13 +66,12 @@ class TerminalChat:
         self._say(self.assistant.texts.get("chat.language_set", code))
 
     def _pick(self, option: Option) -> None:
-        if option.target.startswith("category:"):
-            category = option.target.removeprefix("category:")
-            entries = self.assistant.knowledge.in_category(category)
-            if category == "agency":
-                entries += self.assistant.knowledge.in_category("handoff")
-            options = [Option(entry.title_in(self.lang), entry.id) for entry in entries]
-            self._show_options(option.label, options)
+        if option.target.startswith(CATEGORY_PREFIX):
+            topic = self.assistant.replies.category(
+                option.target.removeprefix(CATEGORY_PREFIX), self.lang
+            )
+            if topic is not None:
+                self._show_options(topic.text, list(topic.options))
         elif option.target == NONE_OF_THESE:
             self._show_reply(self.assistant.replies.none_of_these(self.lang))
         else:

@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Citizen-service bot of the urban agency of Beni Mellal (MRE).",
     )
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start the bot (Telegram when a token is set, else the chat)")
+    run = commands.add_parser("run", help="start the Telegram bot (the chat when no token is set)")
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
     commands.add_parser("chat", help="talk to the bot in this terminal")
 
     ask = commands.add_parser("ask", help="answer one question and show how it was matched")
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             return _ask(settings, args.question, args.lang, args.json)
         if args.command == "chat":
             return _chat(settings)
-        return _run(settings)
+        return _run(settings, webhook=getattr(args, "webhook", False))
     except KnowledgeError as exc:
         print(f"the knowledge folder has problems:\n{exc}", file=sys.stderr)
         return 1
@@ -156,15 +157,20 @@ def _chat(settings: Settings, notice: str | None = None) -> int:
             return 0
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, webhook: bool = False) -> int:
     if not settings.telegram_token:
         print(
             "TELEGRAM_BOT_TOKEN is not set (see .env.example): starting the terminal chat.",
             file=sys.stderr,
         )
         return _chat(settings)
-    print(
-        "The Telegram adapter is not part of this version yet; use `python -m bot chat`.",
-        file=sys.stderr,
-    )
-    return 2
+    try:
+        if webhook:
+            settings.require_webhook()
+        from handlers import run
+
+        run(settings, webhook=webhook)
+    except BotError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -7,6 +7,7 @@ A wrong value stops the start with one line naming the setting. The token is nev
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ __all__ = ["Settings", "load_settings", "read_environment"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _LANGUAGES = ("ar", "fr", "en")
+_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,16 @@ class Settings:
     default_language: str = "ar"
     match: MatchSettings = field(default_factory=MatchSettings)
     log_level: str = "INFO"
+    webhook_url: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_path: str = "telegram"
+    webhook_secret: str = field(default="", repr=False)
+
+    def require_webhook(self) -> None:
+        """--webhook needs a public URL; say which setting is missing before anything starts."""
+        if not self.webhook_url:
+            raise ConfigError("WEBHOOK_URL must be set to the bot's public https:// address")
 
 
 def read_environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
@@ -94,8 +107,23 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {log_level!r}")
 
+    token = text("TELEGRAM_BOT_TOKEN")
+    if token and not _TOKEN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a token from @BotFather (digits:letters)"
+        )
+    webhook_url = text("WEBHOOK_URL")
+    if webhook_url and not webhook_url.startswith("https://"):
+        raise ConfigError("WEBHOOK_URL must start with https:// (Telegram only calls https)")
+    port_text = text("WEBHOOK_PORT", "8443")
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"WEBHOOK_PORT must be a port number (1-65535), not {port_text!r}")
+    secret = text("WEBHOOK_SECRET")
+    if secret and not _SECRET.match(secret):
+        raise ConfigError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1-256 characters)")
+
     return Settings(
-        telegram_token=text("TELEGRAM_BOT_TOKEN"),
+        telegram_token=token,
         telegram_api_base_url=base_url,
         admin_ids=frozenset(admin_ids),
         database_path=Path(text("DATABASE_PATH") or "data/bot.sqlite3"),
@@ -103,4 +131,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         default_language=language,
         match=match,
         log_level=log_level,
+        webhook_url=webhook_url,
+        webhook_listen=text("WEBHOOK_LISTEN", "0.0.0.0"),
+        webhook_port=int(port_text),
+        webhook_path=text("WEBHOOK_PATH", "telegram").strip("/") or "telegram",
+        webhook_secret=secret,
     )

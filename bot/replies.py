@@ -7,7 +7,7 @@ Telegram as HTML with inline buttons, the terminal as numbered lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.i18n import Texts
 from bot.knowledge import AgencyDetails, Entry, KnowledgeBase, pick_language
@@ -18,6 +18,9 @@ __all__ = ["Option", "Reply", "ReplyBuilder"]
 HANDOFF_ID = "handoff.human"
 CONTACT_ID = "agency.contact"
 NONE_OF_THESE = "none"
+CATEGORY_PREFIX = "cat:"
+# The menu's topics, in the order citizens look for them; "agency" also lists the handoff entry.
+MENU_CATEGORIES = ("permits", "urbanism", "digital", "housing_aid", "event", "agency")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,23 @@ class ReplyBuilder:
             action=entry.action,
         )
 
+    def menu(self, lang: str) -> Reply:
+        options = tuple(
+            Option(self.texts.get(f"category.{category}", lang), f"{CATEGORY_PREFIX}{category}")
+            for category in MENU_CATEGORIES
+        )
+        return Reply(self.texts.get("chat.menu", lang), lang, options=options)
+
+    def category(self, category: str, lang: str) -> Reply | None:
+        """The questions of one menu topic, each a button that shows its answer."""
+        if category not in MENU_CATEGORIES:
+            return None
+        entries = self.knowledge.in_category(category)
+        if category == "agency":
+            entries += self.knowledge.in_category("handoff")
+        options = tuple(Option(entry.title_in(lang), entry.id) for entry in entries)
+        return Reply(self.texts.get(f"category.{category}", lang), lang, options=options)
+
     def unknown(self, lang: str) -> Reply:
         text = f"{self.texts.get('reply.unknown', lang)}\n\n{self.contact_card(lang)}"
         options = (Option(self.texts.get("reply.talk_to_person", lang), HANDOFF_ID),)
@@ -128,6 +148,4 @@ def _location(agency: AgencyDetails) -> tuple[float, float] | None:
 
 
 def _with_decision(reply: Reply, decision: Decision) -> Reply:
-    from dataclasses import replace
-
     return replace(reply, decision=decision)

@@ -1,0 +1,49 @@
+"""The services every channel shares, opened once at start-up and closed at shutdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.i18n import LANGUAGES, Texts
+from bot.storage import Storage
+
+__all__ = ["Services"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    assistant: Assistant
+    storage: Storage
+
+    @property
+    def texts(self) -> Texts:
+        return self.assistant.texts
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Services:
+        assistant = Assistant.from_folder(settings.knowledge_dir, settings.match)
+        storage = await Storage.open(settings.database_path)
+        log.info("knowledge loaded: %d entries", len(assistant.knowledge.entries))
+        return cls(settings, assistant, storage)
+
+    async def close(self) -> None:
+        await self.storage.close()
+
+    async def language_of(self, user_id: int | None, platform_language: str | None) -> str:
+        """The user's stored choice, else the language of their app, else the default."""
+        if user_id is not None:
+            stored = await self.storage.get_language(user_id)
+            if stored:
+                return stored
+        code = (platform_language or "").split("-")[0].lower()
+        return code if code in LANGUAGES else self.settings.default_language
+
+    async def chosen_language(self, user_id: int | None) -> str | None:
+        """Only an explicit choice: free text without one is answered in its own language."""
+        return await self.storage.get_language(user_id) if user_id is not None else None
