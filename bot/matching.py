@@ -58,6 +58,7 @@ class MatchSettings:
     term_saturation: float = 3.0
     keyword_count: int = 2
     decoy_ratio: float = 1.0
+    off_topic_share: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,13 @@ class MatchIndex:
             for term in terms:
                 self._doc_term_variants[doc].setdefault(term, []).append(variant)
         self._smalltalk_docs = [i for i, doc in enumerate(self._docs) if doc.smalltalk]
+        # Words only out-of-scope subjects use ("سياقة", "passeport"): a question that leans on
+        # them is about something else, whatever permit words surround them.
+        self._off_topic = frozenset(
+            term
+            for term, postings in self._doc_postings.items()
+            if all(self._docs[doc].decoy for doc, _ in postings)
+        )
 
         # Chit-chat words are those used mostly by the small-talk entries ("salam", "merci"), even
         # if a permit question or an out-of-scope phrase happens to start with one.
@@ -292,7 +300,9 @@ class MatchIndex:
             if not [t for t in terms if t.known]:
                 return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
         scores = self._score(terms, skip_smalltalk)
-        return self._decide(scores, unknown)
+        total = sum(t.weight for t in terms)
+        off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
+        return self._decide(scores, unknown, off_topic)
 
     def _score(self, terms: list[_QueryTerm], skip_smalltalk: bool) -> dict[int, float]:
         """Coverage for every document sharing a term, then the best-variant cosine for the
@@ -323,7 +333,9 @@ class MatchIndex:
             scores[doc] = alpha * covered / total + (1 - alpha) * best
         return scores
 
-    def _decide(self, scores: dict[int, float], unknown: tuple[str, ...]) -> MatchResult:
+    def _decide(
+        self, scores: dict[int, float], unknown: tuple[str, ...], off_topic: float = 0.0
+    ) -> MatchResult:
         settings = self.settings
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         real = [
@@ -336,7 +348,11 @@ class MatchIndex:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
         best = real[0]
         second = real[1].score if len(real) > 1 else 0.0
-        if decoy_best >= settings.decoy_ratio * best.score or best.score < settings.suggest_min:
+        if (
+            decoy_best >= settings.decoy_ratio * best.score
+            or off_topic >= settings.off_topic_share
+            or best.score < settings.suggest_min
+        ):
             return MatchResult(Decision.UNKNOWN, None, best.score, (), tuple(real), unknown)
         if best.score >= settings.min_score and best.score - second >= settings.min_margin:
             return MatchResult(
