@@ -155,6 +155,10 @@ class MatchIndex:
 
         # How strongly an entry owns a term grows with the number of its variants (and keywords)
         # that use it, and saturates; the entry's most used term has strength 1.
+        inside: Counter[str] = Counter()
+        outside: Counter[str] = Counter()
+        for doc, bag in zip(self._docs, doc_bags, strict=True):
+            (outside if doc.decoy else inside).update(bag)
         saturation = self.settings.term_saturation
         self._doc_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, bag in enumerate(doc_bags):
@@ -170,13 +174,9 @@ class MatchIndex:
             for term in terms:
                 self._doc_term_variants[doc].setdefault(term, []).append(variant)
         self._smalltalk_docs = [i for i, doc in enumerate(self._docs) if doc.smalltalk]
-        # Words only out-of-scope subjects use ("سياقة", "passeport"): a question that leans on
-        # them is about something else, whatever permit words surround them.
-        self._off_topic = frozenset(
-            term
-            for term, postings in self._doc_postings.items()
-            if all(self._docs[doc].decoy for doc, _ in postings)
-        )
+        # Words used mostly by out-of-scope subjects ("سياقة", "passeport"): a question that leans
+        # on them is about something else, whatever permit words surround them.
+        self._off_topic = frozenset(t for t, count in outside.items() if count > inside[t])
 
         # Chit-chat words are those used mostly by the small-talk entries ("salam", "merci"), even
         # if a permit question or an out-of-scope phrase happens to start with one.
@@ -302,7 +302,7 @@ class MatchIndex:
         scores = self._score(terms, skip_smalltalk)
         total = sum(t.weight for t in terms)
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
-        return self._decide(scores, unknown, off_topic)
+        return self._decide(scores, unknown, off_topic, {t.term for t in terms if t.known})
 
     def _score(self, terms: list[_QueryTerm], skip_smalltalk: bool) -> dict[int, float]:
         """Coverage for every document sharing a term, then the best-variant cosine for the
@@ -334,7 +334,11 @@ class MatchIndex:
         return scores
 
     def _decide(
-        self, scores: dict[int, float], unknown: tuple[str, ...], off_topic: float = 0.0
+        self,
+        scores: dict[int, float],
+        unknown: tuple[str, ...],
+        off_topic: float = 0.0,
+        query: frozenset[str] | set[str] = frozenset(),
     ) -> MatchResult:
         settings = self.settings
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
@@ -344,12 +348,17 @@ class MatchIndex:
             if not self._docs[doc].decoy
         ][:10]
         decoy_best = next((score for doc, score in ranked if self._docs[doc].decoy), 0.0)
+        # A one-word question made of a word the entries use more than the out-of-scope
+        # subjects ("permis", "rokhsa") is vague, not out of scope: suggest, do not refuse.
+        if len(query) == 1 and not query & self._off_topic:
+            decoy_best = 0.0
         if not real:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
         best = real[0]
         second = real[1].score if len(real) > 1 else 0.0
+        decoy_wins = decoy_best >= settings.decoy_ratio * best.score
         if (
-            decoy_best >= settings.decoy_ratio * best.score
+            decoy_wins
             or off_topic >= settings.off_topic_share
             or best.score < settings.suggest_min
         ):

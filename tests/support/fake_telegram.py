@@ -954,7 +954,7 @@ class FakeTelegram:
             **content,
         }
         self._incoming[chat["id"], message["message_id"]] = message
-        return await self.queue_update(message=message)
+        return await self.queue_update(message=copy.deepcopy(message))
 
     async def send_text(
         self,
@@ -1096,7 +1096,15 @@ class FakeTelegram:
     # ----------------------------------------------------------------- test helpers: inspect
 
     def sent(self, chat_id: ChatId) -> list[Message]:
-        """Messages the bot sent to that chat, as they were sent (see message() for now)."""
+        """Messages the bot sent to that chat, as they were sent (see message() for now).
+
+        Each is a dict with message_id, chat_id, date, method ("sendMessage"...), type ("text",
+        "location", "venue", "document", or the media kind of another send* method), text (as
+        the bot sent it, tags included), plain_text and entities (as Telegram parsed them),
+        parse_mode, reply_markup (decoded), caption, latitude/longitude, title/address,
+        document ({file_id, file_name, mime_type, content}), params (all decoded parameters),
+        deleted and edit_date.
+        """
         return list(self._sent.get(_chat_key(chat_id), []))
 
     def message(self, chat_id: ChatId, message_id: int) -> Message:
