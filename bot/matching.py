@@ -36,6 +36,8 @@ _CONCEPT = "~"
 _MAX_PHRASE = 5
 # Documents whose best variant is compared in full (see MatchIndex._score).
 _CANDIDATES = 30
+# Documents whose variants are compared word for word with rapidfuzz.
+_SURFACE_CANDIDATES = 6
 
 
 class Decision(StrEnum):
@@ -49,7 +51,7 @@ class MatchSettings:
     """Thresholds on the 0–1 score scale; see the README for what each one trades off."""
 
     min_score: float = 0.3
-    min_margin: float = 0.03
+    min_margin: float = 0.025
     suggest_min: float = 0.2
     max_suggestions: int = 3
     coverage_weight: float = 0.7
@@ -59,6 +61,7 @@ class MatchSettings:
     keyword_count: int = 2
     decoy_ratio: float = 1.0
     off_topic_share: float = 0.4
+    fuzzy_weight: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class MatchIndex:
 
         self._light_words = load_light_words()
         self._docs: list[_Doc] = []
+        self._doc_texts: list[list[str]] = []
         doc_bags: list[Counter[str]] = []
         variant_terms: list[frozenset[str]] = []
         variant_doc: list[int] = []
@@ -122,9 +126,11 @@ class MatchIndex:
             index = len(self._docs)
             self._docs.append(doc)
             bag: Counter[str] = Counter()
+            texts: list[str] = []
             for text in variants:
                 tokens = analyzer.tokens(text)
                 raw_tokens.update(tokens)
+                texts.append(" ".join(sorted(tokens)))
                 stems = [stem(token) for token in tokens]
                 terms = frozenset(self._canonical(stems))
                 if terms:
@@ -138,6 +144,7 @@ class MatchIndex:
                 for term in set(self._canonical(stems)):
                     bag[term] += self.settings.keyword_count
             doc_bags.append(bag)
+            self._doc_texts.append(texts)
 
         for entry in knowledge.entries:
             doc = _Doc(entry.id, decoy=False, smalltalk=entry.category == "smalltalk")
@@ -168,7 +175,10 @@ class MatchIndex:
                 # Out-of-scope phrases are few and each is characteristic: full strength.
                 strength = 1.0 if self._docs[index].decoy else count / (count + saturation) * scale
                 self._doc_postings[term].append((index, strength))
-        self._variant_weight = [sum(self._idf[t] for t in terms) for terms in variant_terms]
+        # Cosine denominators, precomputed: 1 / sqrt(total weight of the variant's terms).
+        self._variant_inverse_norm = [
+            1 / math.sqrt(sum(self._idf[t] for t in terms)) for terms in variant_terms
+        ]
         self._doc_term_variants: list[dict[str, list[int]]] = [{} for _ in self._docs]
         for variant, (doc, terms) in enumerate(zip(variant_doc, variant_terms, strict=True)):
             for term in terms:
@@ -196,11 +206,12 @@ class MatchIndex:
         fuzzy_pool = raw_tokens | synonym_tokens
         # Typo candidates share the first or the second letter with the typed word: a one-letter
         # slip rarely hits both, and comparing against a small bucket keeps correction fast.
-        self._by_letter: dict[tuple[int, str], set[str]] = defaultdict(set)
-        for token in fuzzy_pool:
+        by_letter: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for token in sorted(fuzzy_pool):
             for position in (0, 1):
                 if len(token) > position:
-                    self._by_letter[(position, token[position])].add(token)
+                    by_letter[(position, token[position])].append(token)
+        self._by_letter = {key: tuple(tokens) for key, tokens in by_letter.items()}
         self._correct = lru_cache(maxsize=16384)(self._correct_uncached)
 
     # ------------------------------------------------------------------ vocabulary
@@ -247,14 +258,18 @@ class MatchIndex:
             return own, 1.0
         if len(token) < 4 or token.isdigit():
             return None
-        choices = self._by_letter.get((0, token[0]), set()) | self._by_letter.get(
-            (1, token[1]), set()
-        )
         cutoff = 80 if len(token) <= 5 else 75
-        found = process.extractOne(token, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if found is None:
+        best: tuple[str, float] | None = None
+        for key in ((0, token[0]), (1, token[1])):
+            found = process.extractOne(
+                token, self._by_letter.get(key, ()), scorer=fuzz.ratio, score_cutoff=cutoff
+            )
+            if found is not None and (best is None or found[1] > best[1]):
+                best = (found[0], found[1])
+                cutoff = found[1]
+        if best is None:
             return None
-        return stem(found[0]), found[1] / 100
+        return stem(best[0]), best[1] / 100
 
     # ------------------------------------------------------------------ matching
 
@@ -300,6 +315,7 @@ class MatchIndex:
             if not [t for t in terms if t.known]:
                 return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
         scores = self._score(terms, skip_smalltalk)
+        self._add_surface_similarity(scores, " ".join(sorted(self._analyzer.tokens(text))))
         total = sum(t.weight for t in terms)
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
         return self._decide(scores, unknown, off_topic, {t.term for t in terms if t.known})
@@ -319,19 +335,32 @@ class MatchIndex:
                 coverage.pop(doc, None)
         leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
         alpha = self.settings.coverage_weight
+        root_total = math.sqrt(total)
+        inverse_norm = self._variant_inverse_norm
         scores: dict[int, float] = {}
         for doc, covered in leaders:
-            shared: dict[int, float] = defaultdict(float)
+            shared: dict[int, float] = {}
             by_term = self._doc_term_variants[doc]
             for term, weight in weights.items():
                 for variant in by_term.get(term, ()):
-                    shared[variant] += weight
-            best = max(
-                (w / math.sqrt(total * self._variant_weight[v]) for v, w in shared.items()),
-                default=0.0,
-            )
-            scores[doc] = alpha * covered / total + (1 - alpha) * best
+                    shared[variant] = shared.get(variant, 0.0) + weight
+            best = max((w * inverse_norm[v] for v, w in shared.items()), default=0.0)
+            scores[doc] = alpha * covered / total + (1 - alpha) * best / root_total
         return scores
+
+    def _add_surface_similarity(self, scores: dict[int, float], query: str) -> None:
+        """Blend in how close the question's wording is to the leading entries' variants
+        (rapidfuzz, word order ignored): it separates near-ties the word weights leave."""
+        beta = self.settings.fuzzy_weight
+        leaders = set(heapq.nlargest(_SURFACE_CANDIDATES, scores, key=scores.__getitem__))
+        for doc, score in scores.items():
+            surface = 0.0
+            if doc in leaders and self._doc_texts[doc]:
+                # Both sides hold their words sorted, so a plain ratio is rapidfuzz's
+                # token_sort_ratio without sorting every variant again for each question.
+                found = process.extractOne(query, self._doc_texts[doc], scorer=fuzz.ratio)
+                surface = found[1] / 100 if found else 0.0
+            scores[doc] = (1 - beta) * score + beta * surface
 
     def _decide(
         self,
