@@ -55,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings)
     try:
         if args.command == "kb":
             return _kb_check(args.dir or settings.knowledge_dir)
@@ -75,6 +73,31 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (`| head`) has seen enough; leave quietly instead of printing a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+class _RedactToken(logging.Filter):
+    """Defence in depth: whatever a library logs, the bot token never reaches the output."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._token and self._token in record.getMessage():
+            record.msg = record.getMessage().replace(self._token, "[token]")
+            record.args = ()
+        return True
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_RedactToken(settings.telegram_token))
+    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def _assistant(settings: Settings) -> Assistant:

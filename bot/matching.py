@@ -35,7 +35,7 @@ __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"
 _CONCEPT = "~"
 _MAX_PHRASE = 5
 # Documents whose best variant is compared in full (see MatchIndex._score).
-_CANDIDATES = 30
+_CANDIDATES = 15
 # Documents whose variants are compared word for word with rapidfuzz.
 _SURFACE_CANDIDATES = 6
 

@@ -129,3 +129,19 @@ def test_python_m_bot_without_token_starts_the_chat():
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN" in done.stderr
     assert "مرحبا" in done.stdout
+
+
+def test_env_example_lists_every_setting():
+    import re
+
+    source = (ROOT / "bot" / "config.py").read_text()
+    read = set(re.findall(r'(?:text|number)\("([A-Z_]+)"', source))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read and read <= listed, read - listed
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    command = ci.strip().splitlines()[-1]
+    assert command in readme
