@@ -37,6 +37,8 @@ __all__ = ["TELEGRAM_MAX_TEXT", "check_folder", "load_knowledge"]
 TELEGRAM_MAX_TEXT = 4096
 PHONE_SCREEN_TEXT = 1000
 MAX_FOLLOW_UPS = 3
+# Telegram's button data holds 64 bytes; "fb:1:" + id must fit.
+MAX_ID_LENGTH = 50
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
@@ -200,6 +202,11 @@ def _check_entry(item: LineDict, report: _Report, collected: _Collected) -> Entr
             "missing or malformed 'id': write it like 'permit.documents' (lower case, dotted)",
         )
         return None
+    if len(entry_id) > MAX_ID_LENGTH:
+        report.error(
+            item.line_of("id"),
+            f"id '{entry_id}' is over {MAX_ID_LENGTH} characters; buttons carry ids, keep it short",
+        )
     if entry_id in collected.id_lines:
         first_file, first_line = collected.id_lines[entry_id]
         report.error(

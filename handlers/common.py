@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -66,14 +67,6 @@ async def on_language_chosen(update: Update, context: Context) -> None:
     await send_reply(context.bot, chat.id, shared.assistant.replies.menu(lang), shared)
 
 
-async def on_help(update: Update, context: Context) -> None:
-    chat = update.effective_chat
-    if chat is None:
-        return
-    lang = await language_of(update, context)
-    await say(context.bot, chat.id, services(context).texts.get("help.text", lang), lang)
-
-
 async def on_contact(update: Update, context: Context) -> None:
     """/contact: the agency's confirmed details and, when known, its map location."""
     chat = update.effective_chat
@@ -134,22 +127,27 @@ async def on_forget_answer(update: Update, context: Context) -> None:
     await query.edit_message_text(html_chunks(text, lang)[0], parse_mode=ParseMode.HTML)
 
 
-async def on_unsupported(update: Update, context: Context) -> None:
-    """A photo, voice note, sticker, location...: say what the bot can read."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    lang = await language_of(update, context)
-    await say(context.bot, chat.id, services(context).texts.get("media.unsupported", lang), lang)
+def _catalog_reply(key: str, doc: str) -> Callable[[Update, Context], Awaitable[None]]:
+    """A handler that answers with one text of the catalog, in the user's language."""
+
+    async def handler(update: Update, context: Context) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        lang = await language_of(update, context)
+        await say(context.bot, chat.id, services(context).texts.get(key, lang), lang)
+
+    handler.__doc__ = doc
+    return handler
 
 
-async def on_group_command(update: Update, context: Context) -> None:
-    """A command in a group the bot was added to: invite to a private chat, nothing else."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    lang = await language_of(update, context)
-    await say(context.bot, chat.id, services(context).texts.get("group.private_only", lang), lang)
+on_help = _catalog_reply("help.text", "/help, and any unknown command: three lines on what to do.")
+on_unsupported = _catalog_reply(
+    "media.unsupported", "A photo, voice note, sticker, location...: say what the bot reads."
+)
+on_group_command = _catalog_reply(
+    "group.private_only", "A command in a group the bot was added to: invite to a private chat."
+)
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -28,44 +28,45 @@ MAX_CALLBACK = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 
 def html_chunks(text: str, lang: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Escape every value, mark Arabic right-to-left, and split at paragraph breaks under the
-    limit (a paragraph longer than the limit is cut at line breaks, then hard)."""
+    limit (a paragraph longer than the limit is cut at line breaks, then at spaces)."""
     body = rtl(text) if lang == "ar" else text
-    chunks: list[str] = []
-    current = ""
-    for paragraph in body.split("\n\n"):
-        for piece in _fit(html.escape(paragraph, quote=False), limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks or [""]
+    pieces = [
+        piece
+        for paragraph in body.split("\n\n")
+        for piece in _pack(_lines_under(html.escape(paragraph, quote=False), limit), "\n", limit)
+    ]
+    return _pack(pieces, "\n\n", limit) or [""]
 
 
-def _fit(text: str, limit: int) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    current = ""
+def _lines_under(text: str, limit: int) -> list[str]:
+    """The text's lines, each cut at spaces so that none is over the limit."""
+    lines: list[str] = []
     for raw_line in text.split("\n"):
         line = raw_line
         while len(line) > limit:
             cut = line.rfind(" ", 0, limit)
             cut = cut if cut > 0 else limit
-            pieces.append(line[:cut])
+            lines.append(line[:cut])
             line = line[cut:].lstrip()
-        candidate = f"{current}\n{line}" if current else line
+        lines.append(line)
+    return lines
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces with the separator into as few chunks under the limit as fit."""
+    chunks: list[str] = []
+    current: str | None = None
+    for piece in pieces:
+        candidate = piece if current is None else f"{current}{separator}{piece}"
         if len(candidate) <= limit:
             current = candidate
         else:
-            pieces.append(current)
-            current = line
-    if current:
-        pieces.append(current)
-    return pieces
+            if current is not None:
+                chunks.append(current)
+            current = piece
+    if current is not None:
+        chunks.append(current)
+    return chunks
 
 
 def _label(text: str) -> str:

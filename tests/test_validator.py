@@ -191,3 +191,16 @@ def test_kb_check_command_exit_codes(tmp_path, capsys):
 
 def test_shipped_knowledge_has_no_error(knowledge):
     assert len(knowledge.entries) >= 34
+
+
+def test_overlong_id_is_refused(tmp_path):
+    long_id = "permit." + "x" * 50
+    write(
+        tmp_path,
+        VALID.replace("id: permit.fees", f"id: {long_id}").replace(
+            "follow_ups: [permit.fees]", f"follow_ups: [{long_id}]"
+        ),
+    )
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 17
+    assert "over 50 characters" in message
