@@ -205,7 +205,7 @@ def _check_entry(item: LineDict, report: _Report, collected: _Collected) -> Entr
     if len(entry_id) > MAX_ID_LENGTH:
         report.error(
             item.line_of("id"),
-            f"id '{entry_id}' is over {MAX_ID_LENGTH} characters; buttons carry ids, keep it short",
+            f"id '{entry_id}' is over {MAX_ID_LENGTH} characters; buttons carry ids: shorten it",
         )
     if entry_id in collected.id_lines:
         first_file, first_line = collected.id_lines[entry_id]
