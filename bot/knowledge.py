@@ -81,7 +81,8 @@ class Entry:
         order = {"ar": ("ar", "ary"), "fr": ("fr",), "en": ("en", "fr")}.get(lang, (lang,))
         for key in (*order, "fr", "ar"):
             if self.questions.get(key):
-                return self.questions[key][0]
+                first = self.questions[key][0]
+                return first[:1].upper() + first[1:]
         return self.id
 
     def all_questions(self) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -30,13 +31,15 @@ log = logging.getLogger(__name__)
 
 
 async def on_start(update: Update, context: Context) -> None:
-    """/start: a short welcome in the user's language, then the language choice."""
+    """/start: a short welcome in the user's language with the topics, then the language choice."""
     chat = update.effective_chat
     if chat is None:
         return
     shared = services(context)
     lang = await language_of(update, context)
-    await say(context.bot, chat.id, shared.texts.get("start.welcome", lang), lang)
+    menu = shared.assistant.replies.menu(lang)
+    welcome = replace(menu, text=shared.texts.get("start.welcome", lang))
+    await send_reply(context.bot, chat.id, welcome, shared)
     await on_language(update, context)
 
 

@@ -70,6 +70,11 @@ async def test_start_welcomes_in_the_app_language_then_offers_three_languages(tg
     welcome, choice = await tg.wait_for(41, count=2)
     assert welcome["text"].startswith("Bienvenue")
     assert welcome["parse_mode"] == "HTML"
+    assert [b["text"] for b in buttons(welcome)][:2] == [
+        "Permis de construire",
+        "Documents d'urbanisme",
+    ]
+    assert data_of(welcome)[:2] == ["cat:permits", "cat:urbanism"]
     assert data_of(choice) == ["lang:ar", "lang:fr", "lang:en"]
     assert [b["text"] for b in buttons(choice)] == ["العربية", "Français", "English"]
 
@@ -142,6 +147,33 @@ async def test_menu_topic_question_answer_in_french(tg, bot):
     assert "fb:1:permit.documents" in data_of(answer)
     assert "fb:0:permit.documents" in data_of(answer)
     assert urls_of(answer) == [link.url for link in entry.links]
+
+
+async def test_menu_topic_question_answer_in_arabic(tg, bot):
+    menu = await choose_language(tg, 57, "ar", app_language="ar")
+    assert menu["text"] == RLM + "اختر موضوعا:"
+    await tg.press(57, menu, "cat:housing_aid")
+    [topic] = await tg.wait_for(57)
+    assert topic["text"] == RLM + "الدعم المباشر للسكن"
+    await tg.press(57, topic, "e:housing_aid.amounts")
+    [answer] = await tg.wait_for(57)
+    assert answer["plain_text"].replace(RLM, "") == KNOWLEDGE["housing_aid.amounts"].answer["ar"]
+    assert all(line.startswith(RLM) for line in answer["plain_text"].split("\n") if line)
+
+
+async def test_unclear_and_unknown_questions_in_arabic(tg, bot, database):
+    await tg.send_text(58, "رخصة", language_code="ar")
+    [clarify] = await tg.wait_for(58)
+    assert clarify["plain_text"] == RLM + "لم أفهم سؤالك جيدا. هل تقصد:"
+    assert data_of(clarify)[-1] == "none"
+    await tg.send_text(58, "كيف أجدد جواز السفر ديالي فالقنصلية؟")
+    [unknown] = await tg.wait_for(58)
+    assert unknown["plain_text"].startswith(RLM + "عذرا")
+    assert "https://aubm.ma" in unknown["plain_text"]
+    assert data_of(unknown) == ["e:handoff.human"]
+    with sqlite3.connect(database) as db:
+        decisions = [row[0] for row in db.execute("SELECT decision FROM unanswered")]
+    assert decisions == ["clarify", "unknown"]
 
 
 async def test_darija_question_in_arabic_with_link_related_and_feedback(tg, bot, database):
