@@ -40,6 +40,8 @@ class Settings:
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: str = field(default="", repr=False)
+    waitlist_hold_minutes: int = 30
+    reminder_check_seconds: float = 60.0
 
     def require_webhook(self) -> None:
         """--webhook needs a public URL; say which setting is missing before anything starts."""
@@ -122,6 +124,21 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if secret and not _SECRET.match(secret):
         raise ConfigError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1-256 characters)")
 
+    hold = text("WAITLIST_HOLD_MINUTES", "30")
+    if not hold.isdigit() or not 1 <= int(hold) <= 1440:
+        raise ConfigError(
+            f"WAITLIST_HOLD_MINUTES must be minutes between 1 and 1440, not {hold!r}"
+        )
+    check = text("REMINDER_CHECK_SECONDS", "60")
+    try:
+        check_seconds = float(check)
+    except ValueError:
+        check_seconds = 0.0
+    if not 0.1 <= check_seconds <= 3600:
+        raise ConfigError(
+            f"REMINDER_CHECK_SECONDS must be seconds between 0.1 and 3600, not {check!r}"
+        )
+
     return Settings(
         telegram_token=token,
         telegram_api_base_url=base_url,
@@ -136,4 +153,6 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_port=int(port_text),
         webhook_path=text("WEBHOOK_PATH", "telegram").strip("/") or "telegram",
         webhook_secret=secret,
+        waitlist_hold_minutes=int(hold),
+        reminder_check_seconds=check_seconds,
     )

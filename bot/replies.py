@@ -41,6 +41,13 @@ class Reply:
     options: tuple[Option, ...] = ()
     location: tuple[float, float] | None = None
     action: str | None = None
+    # A file to send with the reply (name, bytes), e.g. the booking's calendar file.
+    document: tuple[str, bytes] | None = None
+    # Ask for the user's phone number with the channel's "share my number" control.
+    request_phone: bool = False
+    phone_label: str = ""
+    # Take away a "share my number" keyboard shown before.
+    remove_keyboard: bool = False
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 

@@ -6,7 +6,10 @@ import logging
 from dataclasses import dataclass
 
 from bot.assistant import Assistant
+from bot.booking import BookingService
+from bot.booking_flow import BookingFlow
 from bot.config import Settings
+from bot.events import load_events
 from bot.i18n import LANGUAGES, Texts
 from bot.storage import Storage
 
@@ -14,12 +17,16 @@ __all__ = ["Services"]
 
 log = logging.getLogger(__name__)
 
+EVENTS_FILE = "events.yml"
+
 
 @dataclass
 class Services:
     settings: Settings
     assistant: Assistant
     storage: Storage
+    booking: BookingService
+    flow: BookingFlow
 
     @property
     def texts(self) -> Texts:
@@ -28,9 +35,18 @@ class Services:
     @classmethod
     async def open(cls, settings: Settings) -> Services:
         assistant = Assistant.from_folder(settings.knowledge_dir, settings.match)
+        events = load_events(settings.knowledge_dir / EVENTS_FILE)
         storage = await Storage.open(settings.database_path)
-        log.info("knowledge loaded: %d entries", len(assistant.knowledge.entries))
-        return cls(settings, assistant, storage)
+        booking = BookingService(
+            storage.bookings, events, offer_minutes=settings.waitlist_hold_minutes
+        )
+        flow = BookingFlow(booking, storage.bookings, assistant.texts)
+        log.info(
+            "knowledge loaded: %d entries, %d events",
+            len(assistant.knowledge.entries),
+            len(events),
+        )
+        return cls(settings, assistant, storage, booking, flow)
 
     async def close(self) -> None:
         await self.storage.close()

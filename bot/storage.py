@@ -1,8 +1,9 @@
 """SQLite storage behind a narrow async API: users' choices, ratings, unanswered questions.
 
 Personal data is kept to the minimum and tied to the user only where it must be: the chosen
-language (per user id, deleted by /forget). Feedback and unanswered questions are stored without
-any identity, so staff can review them and /forget has nothing of them to delete. Times are UTC.
+language and the bookings (per user id, deleted by /forget). Feedback and unanswered questions
+are stored without any identity, so staff can review them and /forget has nothing of them to
+delete. Times are UTC.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
+
+from bot.booking_store import SCHEMA as BOOKING_SCHEMA
+from bot.booking_store import BookingStore
 
 __all__ = ["Storage", "UnansweredQuestion"]
 
@@ -58,6 +62,7 @@ def _now() -> str:
 class Storage:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
+        self.bookings = BookingStore(connection)
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -66,7 +71,7 @@ class Storage:
         connection = await aiosqlite.connect(str(path))
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
-        await connection.executescript(_SCHEMA)
+        await connection.executescript(_SCHEMA + BOOKING_SCHEMA)
         await connection.commit()
         return cls(connection)
 
@@ -93,7 +98,8 @@ class Storage:
         await self._db.commit()
 
     async def forget_user(self, user_id: int) -> None:
-        """Delete everything stored about this user (their language; later, their bookings)."""
+        """Delete everything stored about this user: language, bookings, waitlist, progress."""
+        await self.bookings.delete_user(user_id)
         await self._db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
         await self._db.commit()
 

@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Texts
 from bot.services import Services
-from handlers import common, faq
+from handlers import admin, booking, common, faq
 
 __all__ = ["COMMANDS", "build_application"]
 
@@ -75,18 +75,30 @@ def _register(app: Application) -> None:
     """Every handler, in the order they are tried."""
     private_command = _PRIVATE & filters.UpdateType.MESSAGE
     # 1. Commands of a private chat.
+    app.add_handler(
+        CommandHandler(
+            "start", booking.on_book, filters=private_command & filters.Regex(r"\sbook$")
+        )
+    )
     app.add_handler(CommandHandler("start", common.on_start, filters=private_command))
     app.add_handler(CommandHandler("menu", faq.on_menu, filters=private_command))
     app.add_handler(CommandHandler("language", common.on_language, filters=private_command))
     app.add_handler(CommandHandler("help", common.on_help, filters=private_command))
     app.add_handler(CommandHandler("contact", common.on_contact, filters=private_command))
     app.add_handler(CommandHandler("forget", common.on_forget, filters=private_command))
-    app.add_handler(
-        CommandHandler(["book", "mybookings"], common.on_book, filters=private_command)
-    )
+    app.add_handler(CommandHandler("book", booking.on_book, filters=private_command))
+    app.add_handler(CommandHandler("mybookings", booking.on_my_bookings, filters=private_command))
+    app.add_handler(CommandHandler("cancel", booking.on_cancel, filters=private_command))
+    # Admin commands (they check ADMIN_IDS themselves and answer others in one line).
+    app.add_handler(CommandHandler("bookings", admin.on_bookings, filters=private_command))
+    app.add_handler(CommandHandler("export", admin.on_export, filters=private_command))
+    app.add_handler(CommandHandler("checkin", admin.on_checkin, filters=private_command))
+    app.add_handler(CommandHandler("stats", admin.on_stats, filters=private_command))
     # 2. Buttons: language, forget confirmation, then everything of the FAQ.
     app.add_handler(CallbackQueryHandler(common.on_language_chosen, pattern=r"^lang:"))
     app.add_handler(CallbackQueryHandler(common.on_forget_answer, pattern=r"^forget:"))
+    app.add_handler(CallbackQueryHandler(booking.on_booking_button, pattern=r"^bk:"))
+    app.add_handler(CallbackQueryHandler(admin.on_bookings_page, pattern=r"^adm:"))
     app.add_handler(CallbackQueryHandler(faq.on_button))
     # 3. Free text of a private chat: the question-answering engine.
     app.add_handler(
@@ -94,7 +106,9 @@ def _register(app: Application) -> None:
             _PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, faq.on_text
         )
     )
-    # 4. An unknown command gets the help; media get a word on what the bot reads.
+    # 4. A shared phone number belongs to the booking flow; an unknown command gets the help;
+    #    media get a word on what the bot reads.
+    app.add_handler(MessageHandler(_PRIVATE & filters.CONTACT, common.on_contact_shared))
     app.add_handler(MessageHandler(private_command & filters.COMMAND, common.on_help))
     app.add_handler(
         MessageHandler(_PRIVATE & filters.UpdateType.MESSAGE & _MEDIA, common.on_unsupported)
@@ -112,6 +126,9 @@ async def _post_init(app: Application) -> None:
     services = await Services.open(settings)
     app.bot_data["services"] = services
     await _register_commands(app, services.texts)
+    if app.job_queue is not None:
+        interval = settings.reminder_check_seconds
+        app.job_queue.run_repeating(booking.sweep, interval=interval, first=interval, name="sweep")
     log.info(
         "ready: @%s answers with %d entries",
         app.bot.username,

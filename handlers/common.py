@@ -14,8 +14,8 @@ from handlers.context import Context, language_of, say, send_reply, services
 from handlers.keyboards import html_chunks, language_keyboard, parse_callback
 
 __all__ = [
-    "on_book",
     "on_contact",
+    "on_contact_shared",
     "on_error",
     "on_forget",
     "on_forget_answer",
@@ -81,17 +81,12 @@ async def on_contact(update: Update, context: Context) -> None:
     await send_reply(context.bot, chat.id, reply, shared)
 
 
-async def on_book(update: Update, context: Context) -> None:
-    """/book and /mybookings: until online booking opens, the communication day's details."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    shared = services(context)
-    lang = await language_of(update, context)
-    await say(context.bot, chat.id, shared.texts.get("book.unavailable", lang), lang)
-    reply = shared.assistant.show("event.communication_day", lang)
-    if reply is not None:
-        await send_reply(context.bot, chat.id, reply, shared, menu=True)
+async def on_contact_shared(update: Update, context: Context) -> None:
+    """A shared phone number: the booking flow's answer, or, outside it, media like any other."""
+    from handlers.booking import on_flow_message
+
+    if not await on_flow_message(update, context):
+        await on_unsupported(update, context)
 
 
 async def on_forget(update: Update, context: Context) -> None:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -12,9 +21,10 @@ from bot.replies import Reply
 from bot.services import Services
 from handlers.keyboards import html_chunks, reply_keyboard
 
-__all__ = ["Context", "language_of", "say", "send_reply", "services"]
+__all__ = ["Context", "language_of", "say", "send_replies", "send_reply", "services"]
 
 Context = ContextTypes.DEFAULT_TYPE
+ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply | None
 
 
 def services(context: Context) -> Services:
@@ -40,20 +50,43 @@ async def send_reply(
     feedback: bool = False,
     menu: bool = False,
 ) -> None:
-    """Send a core reply as HTML; buttons go on the last chunk, the map location after it."""
+    """Send a core reply as HTML; buttons go on the last chunk, then a file and a map location."""
     chunks = html_chunks(reply.text, reply.lang)
-    keyboard = reply_keyboard(reply, services_.texts, feedback=feedback, menu=menu)
-    for number, chunk in enumerate(chunks, 1):
-        await bot.send_message(
+    keyboard: ReplyMarkup = reply_keyboard(reply, services_.texts, feedback=feedback, menu=menu)
+    if reply.request_phone:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.phone_label, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    elif reply.remove_keyboard and keyboard is None:
+        keyboard = ReplyKeyboardRemove()
+    if reply.document is None:
+        for number, chunk in enumerate(chunks, 1):
+            await bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if number == len(chunks) else None,
+                disable_web_page_preview=True,
+            )
+    else:
+        name, content = reply.document
+        await bot.send_document(
             chat_id,
-            chunk,
+            InputFile(content, filename=name),
+            caption=chunks[0][:1024],
             parse_mode=ParseMode.HTML,
-            reply_markup=keyboard if number == len(chunks) else None,
-            disable_web_page_preview=True,
+            reply_markup=keyboard,
         )
     if reply.location:
         latitude, longitude = reply.location
         await bot.send_location(chat_id, latitude=latitude, longitude=longitude)
+
+
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], services_: Services) -> None:
+    for reply in replies:
+        await send_reply(bot, chat_id, reply, services_)
 
 
 async def say(

@@ -9,7 +9,8 @@ from telegram import Update
 from bot.matching import Decision
 from bot.normalize import normalize
 from bot.replies import CATEGORY_PREFIX, NONE_OF_THESE
-from handlers.context import Context, language_of, say, send_reply, services
+from handlers.booking import on_flow_message
+from handlers.context import Context, language_of, say, send_replies, send_reply, services
 from handlers.keyboards import parse_callback
 
 __all__ = ["on_button", "on_menu", "on_text"]
@@ -23,10 +24,18 @@ async def on_text(update: Update, context: Context) -> None:
     user = update.effective_user
     if message is None or user is None or not message.text:
         return
+    if await on_flow_message(update, context):
+        return
     shared = services(context)
     chosen = await shared.chosen_language(user.id)
     answer = shared.assistant.ask(message.text, chosen)
     result = answer.result
+    if result.decision is Decision.ANSWER and answer.reply.action == "book":
+        lang = answer.reply.lang
+        await send_replies(
+            context.bot, message.chat_id, await shared.flow.start(user.id, lang), shared
+        )
+        return
     log.info(
         "update %s: %s %s score=%.2f",
         update.update_id,

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.i18n import LANGUAGES, Texts, rtl
-from bot.replies import CATEGORY_PREFIX, NONE_OF_THESE, Reply
+from bot.replies import NONE_OF_THESE, Reply
 
 __all__ = [
     "feedback_data",
@@ -81,7 +81,8 @@ def _data(data: str) -> str:
 
 
 def option_data(target: str) -> str:
-    if target.startswith(CATEGORY_PREFIX) or target == NONE_OF_THESE:
+    """Entry ids become `e:<id>`; targets that carry their own prefix (`cat:`, `bk:`) stay."""
+    if ":" in target or target == NONE_OF_THESE:
         return _data(target)
     return _data(f"e:{target}")
 

@@ -1,0 +1,299 @@
+"""Booking rules for the communication day: places, codes, cancellation, waitlist, reminders.
+
+    BookingError
+    ├── SlotFullError        the slot has no place left (offer another one)
+    ├── AlreadyBookedError   the user already has an active booking for this event
+    ├── BookingClosedError   the event does not take bookings now
+    └── UnknownBookingError  no such booking (or not this user's)
+
+The clock is injected, so tests move time instead of waiting for it.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.booking_store import BookingRow, BookingStore, WaitlistRow
+from bot.errors import BotError
+from bot.events import Event, Slot
+
+__all__ = [
+    "CODE_ALPHABET",
+    "AlreadyBookedError",
+    "BookingClosedError",
+    "BookingError",
+    "BookingService",
+    "CheckIn",
+    "Reminder",
+    "SlotFullError",
+    "UnknownBookingError",
+    "normalize_code",
+]
+
+# Easy to read aloud on the phone: no 0/O, no 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
+
+
+class BookingError(BotError):
+    pass
+
+
+class SlotFullError(BookingError):
+    pass
+
+
+class AlreadyBookedError(BookingError):
+    def __init__(self, booking: BookingRow) -> None:
+        super().__init__(booking.code)
+        self.booking = booking
+
+
+class BookingClosedError(BookingError):
+    pass
+
+
+class UnknownBookingError(BookingError):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    outcome: str  # "ok", "unknown", "cancelled", "already"
+    booking: BookingRow | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    booking: BookingRow
+    kind: str  # "24h" or "2h"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_code(text: str) -> str:
+    """Codes are typed back by admins: case and spaces do not matter."""
+    return "".join(text.split()).upper().replace("-", "")
+
+
+class BookingService:
+    def __init__(
+        self,
+        store: BookingStore,
+        events: list[Event],
+        clock: Callable[[], datetime] = utc_now,
+        offer_minutes: int = 30,
+    ) -> None:
+        self.store = store
+        self.events = {event.id: event for event in events}
+        self.clock = clock
+        self.offer_time = timedelta(minutes=offer_minutes)
+
+    # ------------------------------------------------------------------ reading
+
+    def open_events(self) -> list[Event]:
+        now = self.clock()
+        return [event for event in self.events.values() if event.is_open(now)]
+
+    def upcoming_events(self) -> list[Event]:
+        now = self.clock()
+        return [event for event in self.events.values() if event.is_upcoming(now)]
+
+    def event(self, event_id: str) -> Event | None:
+        return self.events.get(event_id)
+
+    async def places_left(self, event: Event) -> dict[str, int]:
+        """Per future slot key: places still free (full slots have 0)."""
+        now = self.clock()
+        taken = await self.store.taken(event.id, now)
+        return {
+            slot.key: max(event.capacity - taken.get(slot.key, 0), 0)
+            for slot in event.slots()
+            if slot.start > now
+        }
+
+    async def bookings_of(self, user_id: int) -> list[BookingRow]:
+        return await self.store.of_user(user_id)
+
+    async def active_booking(self, user_id: int, event_id: str) -> BookingRow | None:
+        return next(
+            (b for b in await self.store.of_user(user_id) if b.event_id == event_id and b.active),
+            None,
+        )
+
+    # ------------------------------------------------------------------ changing
+
+    async def book(
+        self,
+        event_id: str,
+        slot_key: str,
+        *,
+        user_id: int,
+        lang: str,
+        topic: str,
+        name: str,
+        phone: str,
+        country: str,
+    ) -> BookingRow:
+        event, slot = self._open_slot(event_id, slot_key)
+        existing = await self.active_booking(user_id, event_id)
+        if existing is not None:
+            raise AlreadyBookedError(existing)
+        now = self.clock()
+        offer = await self.store.offer_of(event_id, user_id)
+        holder = offer.id if offer and offer.offered_slot == slot_key else None
+        for _ in range(5):
+            booking = BookingRow(
+                code=_new_code(),
+                event_id=event_id,
+                slot_key=slot.key,
+                slot_start=slot.start,
+                user_id=user_id,
+                language=lang,
+                topic=topic,
+                name=name,
+                phone=phone,
+                country=country,
+                status="active",
+                created_at=now,
+                cancelled_at=None,
+                checked_in_at=None,
+                reminded_24h=False,
+                reminded_2h=False,
+            )
+            try:
+                if not await self.store.insert_if_free(booking, event.capacity, now, holder):
+                    raise SlotFullError(slot_key)
+            except sqlite3.IntegrityError:
+                existing = await self.active_booking(user_id, event_id)
+                if existing is not None:
+                    raise AlreadyBookedError(existing) from None
+                continue  # the random code existed: draw another one
+            if holder is not None:
+                await self.store.close_wait(holder, "accepted")
+            return booking
+        raise BookingError("could not draw a free booking code")
+
+    async def cancel(self, user_id: int, code: str) -> tuple[BookingRow, WaitlistRow | None]:
+        """Cancel; the place is free at once and offered to the first person waiting."""
+        booking = await self.store.get(normalize_code(code))
+        if booking is None or booking.user_id != user_id or not booking.active:
+            raise UnknownBookingError(code)
+        await self.store.cancel(booking.code, self.clock())
+        offer = await self._offer_freed_place(booking.event_id, booking.slot_key)
+        return booking, offer
+
+    async def change_slot(self, user_id: int, code: str, slot_key: str) -> BookingRow:
+        booking = await self.store.get(normalize_code(code))
+        if booking is None or booking.user_id != user_id or not booking.active:
+            raise UnknownBookingError(code)
+        event, slot = self._open_slot(booking.event_id, slot_key)
+        moved = await self.store.move_if_free(
+            booking.code, slot.key, slot.start, event.capacity, self.clock()
+        )
+        if not moved:
+            raise SlotFullError(slot_key)
+        await self._offer_freed_place(booking.event_id, booking.slot_key)
+        changed = await self.store.get(booking.code)
+        assert changed is not None
+        return changed
+
+    async def check_in(self, code: str) -> CheckIn:
+        booking = await self.store.get(normalize_code(code))
+        if booking is None:
+            return CheckIn("unknown")
+        if not booking.active:
+            return CheckIn("cancelled", booking)
+        if booking.checked_in_at is not None:
+            return CheckIn("already", booking)
+        await self.store.check_in(booking.code, self.clock())
+        return CheckIn("ok", await self.store.get(booking.code))
+
+    # ------------------------------------------------------------------ waitlist
+
+    async def join_waitlist(self, event_id: str, user_id: int, lang: str) -> int:
+        if event_id not in self.events:
+            raise BookingClosedError(event_id)
+        return await self.store.join_waitlist(event_id, user_id, lang, self.clock())
+
+    async def decline_offer(self, event_id: str, user_id: int) -> WaitlistRow | None:
+        """The person declines: their hold ends and the place goes to the next in line."""
+        offer = await self.store.offer_of(event_id, user_id)
+        if offer is None or offer.offered_slot is None:
+            return None
+        await self.store.close_wait(offer.id, "declined")
+        return await self._offer_freed_place(event_id, offer.offered_slot)
+
+    async def expire_offers(self) -> list[tuple[WaitlistRow, WaitlistRow | None]]:
+        """Offers past their hold pass to the next person: (expired, new offer or None)."""
+        passed = []
+        for offer in await self.store.expired_offers(self.clock()):
+            await self.store.close_wait(offer.id, "expired")
+            following = await self._offer_freed_place(offer.event_id, offer.offered_slot or "")
+            passed.append((offer, following))
+        return passed
+
+    async def _offer_freed_place(self, event_id: str, slot_key: str) -> WaitlistRow | None:
+        event = self.events.get(event_id)
+        slot = event.slot(slot_key) if event else None
+        if event is None or slot is None or slot.start <= self.clock():
+            return None
+        waiting = await self.store.next_waiting(event_id)
+        if waiting is None:
+            return None
+        expires = self.clock() + self.offer_time
+        await self.store.offer(waiting.id, slot_key, expires)
+        return WaitlistRow(
+            waiting.id, event_id, waiting.user_id, waiting.language, "offered", slot_key, expires
+        )
+
+    # ------------------------------------------------------------------ reminders
+
+    async def due_reminders(self) -> list[Reminder]:
+        """Reminders whose time has come and that were not sent; a booking made less than two
+        hours before its slot gets none (it was just confirmed)."""
+        now = self.clock()
+        due = []
+        for booking in await self.store.upcoming_active(now):
+            lead = booking.slot_start - booking.created_at
+            for kind, before in REMINDERS:
+                sent = booking.reminded_24h if kind == "24h" else booking.reminded_2h
+                if sent or lead <= timedelta(hours=2):
+                    continue
+                if kind == "24h" and lead <= before:
+                    continue  # booked within the last day: the 2-hour reminder is enough
+                if booking.slot_start - before <= now:
+                    due.append(Reminder(booking, kind))
+        # Only the nearest reminder of a booking is sent; an older one due at the same time
+        # would only repeat it.
+        nearest: dict[str, Reminder] = {}
+        for reminder in due:
+            nearest[reminder.booking.code] = reminder
+        return list(nearest.values())
+
+    async def mark_sent(self, reminder: Reminder) -> None:
+        await self.store.mark_reminded(reminder.booking.code, reminder.kind)
+        if reminder.kind == "2h":
+            await self.store.mark_reminded(reminder.booking.code, "24h")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _open_slot(self, event_id: str, slot_key: str) -> tuple[Event, Slot]:
+        event = self.events.get(event_id)
+        if event is None or not event.is_open(self.clock()):
+            raise BookingClosedError(event_id)
+        slot = event.slot(slot_key)
+        if slot is None or slot.start <= self.clock():
+            raise SlotFullError(slot_key)
+        return event, slot
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))

@@ -1,0 +1,568 @@
+"""Communication-day events that staff edit in knowledge/events.yml, checked like the knowledge.
+
+Staff write days and hours as they read them on a wall clock in Béni Mellal; the code turns them
+into UTC instants with zoneinfo, because Morocco leaves UTC+1 for UTC+0 around Ramadan and a fixed
+offset would put every booking of that month an hour off. Weekday names are never typed: they are
+computed from the dates when shown (bot.dates), so a file cannot pair "mardi" with a Wednesday.
+
+A slot is named by its local start ("202708100930"): with an id of at most 24 characters it fits
+Telegram's 64-byte button data (`book:slot:<id>:<key>`) and reads plainly in logs and exports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.dates import TIME_ZONE
+from bot.errors import KnowledgeError, Problem, Severity
+from bot.knowledge import ANSWER_LANGUAGES, REQUIRED_LANGUAGES
+from bot.knowledge_loader import _LANGUAGE_NAMES, _closest, _Report, _report_repeated_keys
+from bot.yamlsource import LineDict, LineList, YamlSyntaxError, read_yaml
+
+__all__ = [
+    "TIME_ZONE",
+    "TOPICS",
+    "Event",
+    "Slot",
+    "Venue",
+    "check_events",
+    "load_events",
+    "to_utc",
+]
+
+TOPICS = ("building_permit", "housing_aid", "digital_services", "other")
+
+
+def _pick(texts: Mapping[str, str], lang: str) -> str:
+    """The text in `lang`, else French, else Arabic (both required by the checks)."""
+    for candidate in (lang, "fr", "ar"):
+        if texts.get(candidate):
+            return texts[candidate]
+    return ""
+
+
+def to_utc(local_time: datetime) -> datetime:
+    """A naive wall time in Morocco as a UTC instant (the first one if the clocks went back)."""
+    return local_time.replace(tzinfo=TIME_ZONE).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Venue:
+    address: Mapping[str, str]
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def address_in(self, lang: str) -> str:
+        return _pick(self.address, lang)
+
+
+@dataclass(frozen=True)
+class Slot:
+    event_id: str
+    start: datetime
+    end: datetime
+
+    @property
+    def key(self) -> str:
+        """The local start as YYYYMMDDHHMM; its first 8 characters are the local day."""
+        return self.start.astimezone(TIME_ZONE).strftime("%Y%m%d%H%M")
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    venue: Venue
+    days: tuple[date, ...]
+    opens: time
+    closes: time
+    slot_minutes: int
+    capacity: int
+    booking_opens: datetime
+    booking_closes: datetime
+    topics: tuple[str, ...]
+    file: str = ""
+    line: int = 0
+
+    def slots(self) -> list[Slot]:
+        """Every slot of every day, stepped on the local clock and then converted to UTC."""
+        step = timedelta(minutes=self.slot_minutes)
+        result = []
+        for day in self.days:
+            start, closes = datetime.combine(day, self.opens), datetime.combine(day, self.closes)
+            while start < closes:
+                result.append(Slot(self.id, to_utc(start), to_utc(start + step)))
+                start += step
+        return result
+
+    def slot(self, key: str) -> Slot | None:
+        return next((slot for slot in self.slots() if slot.key == key), None)
+
+    def is_open(self, now: datetime) -> bool:
+        """Bookable now: inside the booking window and with its last slot still ahead."""
+        slots = self.slots()
+        in_window = self.booking_opens <= now < self.booking_closes
+        return in_window and bool(slots) and slots[-1].start > now
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Not over yet: its last slot ends after `now` (bookings can still be shown)."""
+        slots = self.slots()
+        return bool(slots) and slots[-1].end > now
+
+    def title_in(self, lang: str) -> str:
+        return _pick(self.title, lang)
+
+    def description_in(self, lang: str) -> str:
+        return _pick(self.description, lang)
+
+
+def check_events(path: Path) -> tuple[list[Event], list[Problem]]:
+    """Every problem of the events file at once; the events only if none is an error.
+
+    No file means no event is planned: ([], []). Content never raises, however broken.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return [], []
+    report = _FileReport(str(path))
+    document = _read(path, report)
+    events = _check_document(document, report) if document is not None else []
+    problems = sorted(report.problems)
+    if any(problem.severity is Severity.ERROR for problem in problems):
+        return [], problems
+    return events, problems
+
+
+def load_events(path: Path) -> list[Event]:
+    """The events, or KnowledgeError listing every error (warnings are not fatal)."""
+    events, problems = check_events(path)
+    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+    if errors:
+        raise KnowledgeError(errors)
+    return events
+
+
+# ----------------------------------------------------------------------------- checks
+
+MAX_ID_LENGTH = 24
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VENUE_FIELDS = ("address", "latitude", "longitude")
+# Every field is required; the value says what to write when one is missing.
+_FIELDS = {
+    "id": "a short name in lower case, like mre-day-2027",
+    "title": "the title in ar and fr (en optional)",
+    "description": "a short description in ar and fr (en optional)",
+    "venue": "the place: address in ar and fr, latitude and longitude (null until confirmed)",
+    "days": "the dates, one per line, like - 2027-08-10",
+    "opens": "the opening time, like '09:00'",
+    "closes": "the closing time, like '16:00'",
+    "slot_minutes": "the length of one appointment in minutes, like 30",
+    "capacity": "how many people one slot takes, like 5",
+    "booking_opens": "when booking starts, in Moroccan time, like 2026-12-01T09:00",
+    "booking_closes": "when booking ends, in Moroccan time, like 2027-08-08T18:00",
+    "topics": f"the topics offered, from: {', '.join(TOPICS)}",
+}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WRITTEN_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_WEEKDAY_NAMES = (
+    *("الإثنين", "الاثنين", "الأثنين", "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس"),
+    *("الجمعة", "السبت", "الأحد", "الاحد"),
+    *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+)
+# A name alone or after a clinging و / ف / ب ("والخميس"); Latin names also in the plural.
+_WEEKDAY = re.compile(r"(?<!\w)[وفب]?(?:" + "|".join(_WEEKDAY_NAMES) + r")s?(?!\w)", re.IGNORECASE)
+
+
+@dataclass
+class _FileReport(_Report):
+    """A file's problems plus its lines, to read back what YAML turned into something else."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def written(self, line: int) -> str:
+        """The value as typed on a `key: value` line: YAML 1.1 reads an unquoted 16:00 as 960."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return text.partition(":")[2].split("#")[0].strip().strip("'\"")
+
+    def errors(self) -> int:
+        return sum(problem.severity is Severity.ERROR for problem in self.problems)
+
+
+def _read(path: Path, report: _FileReport) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        report.error(1, "the file is not UTF-8 text; save it again as UTF-8")
+        return None
+    report.lines = text.splitlines()
+    try:
+        document = read_yaml(text)
+    except YamlSyntaxError as exc:
+        report.error(
+            exc.line,
+            f"not valid YAML ({exc.message}); check the indentation and the quotes near this line",
+        )
+        return None
+    except ValueError as exc:
+        # PyYAML builds dates itself and lets an impossible one (2027-02-30) out as ValueError.
+        report.error(_impossible_date_line(report.lines), f"a date does not exist ({exc})")
+        return None
+    except TypeError:
+        report.error(1, "a key is a list or a mapping; keys must be plain words like 'title'")
+        return None
+    if document is None:
+        report.warn(1, "the file is empty; write 'events: []' when no event is planned")
+    return document
+
+
+def _impossible_date_line(lines: list[str]) -> int:
+    for number, text in enumerate(lines, start=1):
+        for year, month, day in _WRITTEN_DATE.findall(text.split("#")[0]):
+            try:
+                date(int(year), int(month), int(day))
+            except ValueError:
+                return number
+    return 1
+
+
+def _check_document(data: Any, report: _FileReport) -> list[Event]:
+    if not isinstance(data, LineDict):
+        report.error(1, "the file must start with 'events:' followed by the events (- id: ...)")
+        return []
+    _report_repeated_keys(data, report)
+    for key in data:
+        if key != "events":
+            hint = _closest(str(key), ["events"])
+            report.error(data.line_of(key), f"unknown section '{key}'{hint}; write 'events:'")
+    items = data.get("events")
+    if items is None:
+        return []
+    if not isinstance(items, LineList):
+        report.error(data.line_of("events"), "'events' must be a list of events, each '- id: ...'")
+        return []
+    events: list[Event] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, LineDict):
+            report.error(items.line_of(index), "each event must be a mapping starting '- id:'")
+            continue
+        event = _EventCheck(item, report).run(seen)
+        if event is not None:
+            events.append(event)
+    return events
+
+
+def _as_day(value: Any) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _exists(wall: datetime) -> bool:
+    """False for a wall time skipped when Moroccan clocks jump forward."""
+    return to_utc(wall).astimezone(TIME_ZONE).replace(tzinfo=None) == wall
+
+
+def _is_coordinate(value: Any, limit: int) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and -limit <= value <= limit
+
+
+@dataclass
+class _EventCheck:
+    """The checks of one event; each field check reports its own problems and returns None."""
+
+    item: LineDict
+    report: _FileReport
+    label: str = ""
+
+    def error(self, line: int, message: str) -> None:
+        self.report.error(line, f"{self.label}: {message}")
+
+    def run(self, seen: dict[str, int]) -> Event | None:
+        item, errors_before = self.item, self.report.errors()
+        _report_repeated_keys(item, self.report)
+        for key in item:
+            if key not in _FIELDS:
+                hint = _closest(str(key), _FIELDS)
+                self.report.error(item.line_of(key), f"unknown field '{key}'{hint}")
+        event_id = self.event_id(seen)
+        self.label = event_id or f"the event at line {item.line}"
+        for key, what in _FIELDS.items():
+            if key not in item:
+                self.error(item.line, f"add '{key}': {what}")
+        title = self.texts(item, "title", "title", weekdays=True)
+        description = self.texts(item, "description", "description", weekdays=True)
+        venue, days, topics = self.venue(), self.days(), self.topics()
+        opens, closes = self.time("opens"), self.time("closes")
+        slot_minutes = self.whole("slot_minutes", 5, 240)
+        capacity = self.whole("capacity", 1, 1000)
+        booking_opens, booking_closes = self.moment("booking_opens"), self.moment("booking_closes")
+        if days is None or opens is None or closes is None or slot_minutes is None:
+            return None
+        hours_fit = self.hours(opens, closes, slot_minutes)
+        last_start = datetime.combine(days[-1], closes) - timedelta(minutes=slot_minutes)
+        if hours_fit and booking_opens is not None and booking_closes is not None:
+            self.booking(booking_opens, booking_closes, last_start)
+        if (
+            self.report.errors() > errors_before
+            or event_id is None
+            or title is None
+            or description is None
+            or venue is None
+            or topics is None
+            or capacity is None
+            or booking_opens is None
+            or booking_closes is None
+        ):
+            return None
+        return Event(
+            id=event_id,
+            title=title,
+            description=description,
+            venue=venue,
+            days=days,
+            opens=opens,
+            closes=closes,
+            slot_minutes=slot_minutes,
+            capacity=capacity,
+            booking_opens=to_utc(booking_opens),
+            booking_closes=to_utc(booking_closes),
+            topics=topics,
+            file=self.report.file,
+            line=item.line,
+        )
+
+    def event_id(self, seen: dict[str, int]) -> str | None:
+        if "id" not in self.item:
+            return None
+        raw, line = self.item["id"], self.item.line_of("id")
+        if not isinstance(raw, str) or not _ID.match(raw):
+            self.report.error(line, "malformed 'id': write lower-case letters, digits and '-'")
+            return None
+        if len(raw) > MAX_ID_LENGTH:
+            self.report.error(
+                line,
+                f"id '{raw}' is over {MAX_ID_LENGTH} characters; buttons carry it: shorten it",
+            )
+        elif raw in seen:
+            self.report.error(
+                line, f"duplicate id '{raw}' (already at line {seen[raw]}); give each its own id"
+            )
+        seen.setdefault(raw, line)
+        return raw
+
+    def texts(
+        self, mapping: LineDict, key: str, name: str, *, weekdays: bool
+    ) -> dict[str, str] | None:
+        if key not in mapping:
+            return None
+        raw, line = mapping[key], mapping.line_of(key)
+        if not isinstance(raw, LineDict):
+            self.error(line, f"'{name}' must give one text per language: ar, fr, en")
+            return None
+        _report_repeated_keys(raw, self.report)
+        texts: dict[str, str] = {}
+        for lang, text in raw.items():
+            text_line = raw.line_of(lang)
+            if lang not in ANSWER_LANGUAGES:
+                hint = _closest(str(lang), ANSWER_LANGUAGES)
+                self.error(
+                    text_line, f"unknown language '{lang}' in '{name}'{hint} (use ar, fr, en)"
+                )
+            elif not isinstance(text, str) or not text.strip():
+                self.error(text_line, f"the '{lang}' text of '{name}' is empty; write it")
+            else:
+                texts[str(lang)] = text.strip()
+                for match in _WEEKDAY.finditer(text) if weekdays else ():
+                    self.report.warn(
+                        text_line,
+                        f"{self.label}: weekday names are computed from dates; "
+                        f"remove '{match.group()}'",
+                    )
+        for lang in REQUIRED_LANGUAGES:
+            if lang not in raw:
+                self.error(line, f"add the '{name}' in '{lang}' ({_LANGUAGE_NAMES[lang]})")
+        return texts
+
+    def venue(self) -> Venue | None:
+        if "venue" not in self.item:
+            return None
+        raw = self.item["venue"]
+        if not isinstance(raw, LineDict):
+            self.error(self.item.line_of("venue"), f"'venue' needs {', '.join(_VENUE_FIELDS)}")
+            return None
+        _report_repeated_keys(raw, self.report)
+        for key in raw:
+            if key not in _VENUE_FIELDS:
+                hint = _closest(str(key), _VENUE_FIELDS)
+                self.error(raw.line_of(key), f"unknown venue field '{key}'{hint}")
+        if "address" not in raw:
+            self.error(raw.line, "add 'address' to the venue, in ar and fr")
+        address = self.texts(raw, "address", "venue.address", weekdays=False)
+        latitude, longitude = raw.get("latitude"), raw.get("longitude")
+        if latitude is None and longitude is None:
+            return Venue(address, None, None) if address is not None else None
+        if not (_is_coordinate(latitude, 90) and _is_coordinate(longitude, 180)):
+            key = "longitude" if _is_coordinate(latitude, 90) else "latitude"
+            self.error(
+                raw.line_of(key),
+                "the venue needs both latitude (-90..90) and longitude (-180..180) as numbers, "
+                "or both null until the position is confirmed",
+            )
+            return None
+        return Venue(address, float(latitude), float(longitude)) if address is not None else None
+
+    def days(self) -> tuple[date, ...] | None:
+        if "days" not in self.item:
+            return None
+        raw = self.item["days"]
+        if not isinstance(raw, LineList) or not raw:
+            self.error(self.item.line_of("days"), "'days' must list dates, like - 2027-08-10")
+            return None
+        days: list[date] = []
+        for index, value in enumerate(raw):
+            day = _as_day(value)
+            if day is None:
+                self.error(
+                    raw.line_of(index),
+                    f"'{value}' is not a date; write it as YYYY-MM-DD, like 2027-08-10, "
+                    "without a weekday name",
+                )
+            elif day in days:
+                self.report.warn(raw.line_of(index), f"{self.label}: {day} is listed twice")
+            else:
+                days.append(day)
+        return tuple(sorted(days)) if len(days) + _repeats(raw) == len(raw) else None
+
+    def time(self, key: str) -> time | None:
+        if key not in self.item:
+            return None
+        raw, line = self.item[key], self.item.line_of(key)
+        written = ""
+        if isinstance(raw, str):
+            written = raw.strip()
+        elif isinstance(raw, int) and not isinstance(raw, bool):
+            written = self.report.written(line)
+        match = _TIME.match(written)
+        if match is None:
+            self.error(line, f"'{key}' must be a time like '09:00' (24-hour clock)")
+            return None
+        return time(int(match[1]), int(match[2]))
+
+    def whole(self, key: str, low: int, high: int) -> int | None:
+        if key not in self.item:
+            return None
+        raw = self.item[key]
+        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
+            self.error(self.item.line_of(key), f"'{key}' must be a whole number, {low} to {high}")
+            return None
+        return raw
+
+    def moment(self, key: str) -> datetime | None:
+        """A naive Moroccan wall time, as staff read it on the agency's clock."""
+        if key not in self.item:
+            return None
+        raw, line = self.item[key], self.item.line_of(key)
+        moment = raw if isinstance(raw, datetime) else None
+        if isinstance(raw, str) and _MOMENT.match(raw.strip()):
+            try:
+                moment = datetime.fromisoformat(raw.strip())
+            except ValueError:
+                moment = None
+        if moment is None:
+            self.error(line, f"'{key}' must be a Moroccan local time like 2026-12-01T09:00")
+        elif moment.tzinfo is not None:
+            self.error(line, f"write '{key}' in Moroccan local time, without 'Z' or an offset")
+        elif not _exists(moment):
+            self.error(
+                line,
+                f"{moment:%Y-%m-%dT%H:%M} does not exist in Morocco (the clocks jump forward "
+                "that night); pick another time",
+            )
+        else:
+            return moment
+        return None
+
+    def topics(self) -> tuple[str, ...] | None:
+        if "topics" not in self.item:
+            return None
+        raw = self.item["topics"]
+        if not isinstance(raw, LineList) or not raw:
+            self.error(self.item.line_of("topics"), f"'topics' needs some of: {', '.join(TOPICS)}")
+            return None
+        topics: list[str] = []
+        for index, topic in enumerate(raw):
+            if topic not in TOPICS:
+                hint = _closest(str(topic), TOPICS)
+                self.error(
+                    raw.line_of(index), f"unknown topic '{topic}'{hint} (use {', '.join(TOPICS)})"
+                )
+            elif topic in topics:
+                self.report.warn(raw.line_of(index), f"{self.label}: '{topic}' is listed twice")
+            else:
+                topics.append(topic)
+        return tuple(topics) if len(topics) + _repeats(raw) == len(raw) else None
+
+    def hours(self, opens: time, closes: time, slot_minutes: int) -> bool:
+        """Whether the hours make whole slots on every day (else the booking window is moot)."""
+        if opens >= closes:
+            self.error(
+                self.item.line_of("closes"),
+                f"'closes' ({closes:%H:%M}) must be after 'opens' ({opens:%H:%M})",
+            )
+            return False
+        fit = True
+        minutes = (closes.hour - opens.hour) * 60 + closes.minute - opens.minute
+        if minutes % slot_minutes:
+            fit = False
+            self.error(
+                self.item.line_of("slot_minutes"),
+                f"the {minutes} minutes from {opens:%H:%M} to {closes:%H:%M} do not split into "
+                f"{slot_minutes}-minute slots; change 'slot_minutes' or the hours",
+            )
+        raw_days: LineList = self.item["days"]
+        for index, value in enumerate(raw_days):
+            day = _as_day(value)
+            if day is None:
+                continue
+            first, last = datetime.combine(day, opens), datetime.combine(day, closes)
+            elapsed = to_utc(last) - to_utc(first)
+            if not _exists(first) or not _exists(last) or elapsed != last - first:
+                fit = False
+                self.error(
+                    raw_days.line_of(index),
+                    f"Moroccan clocks change on {day} between {opens:%H:%M} and {closes:%H:%M}; "
+                    "choose other hours or another day",
+                )
+        return fit
+
+    def booking(self, opens: datetime, closes: datetime, last_start: datetime) -> None:
+        line = self.item.line_of("booking_closes")
+        if opens >= closes:
+            self.error(line, "'booking_closes' must be after 'booking_opens'")
+        elif closes > last_start:
+            self.error(
+                line,
+                f"booking must close by the start of the last slot ({last_start:%Y-%m-%dT%H:%M});"
+                " move 'booking_closes' earlier",
+            )
+
+
+def _repeats(values: list[Any]) -> int:
+    """How many items repeat an earlier one (warned about, not errors)."""
+    return len(values) - len({str(value) for value in values})

@@ -1,0 +1,127 @@
+"""Booking on Telegram: /book, /cancel, /mybookings, the flow's buttons, shared phone numbers,
+and the periodic job that sends reminders and passes waiting-list offers on.
+
+The conversation itself lives in bot.booking_flow (channel-neutral, saved in SQLite); this module
+only turns updates into its inputs and its replies into messages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.booking_flow import FlowInput
+from handlers.context import Context, language_of, send_replies, services
+
+__all__ = [
+    "on_book",
+    "on_booking_button",
+    "on_cancel",
+    "on_flow_message",
+    "on_my_bookings",
+    "sweep",
+]
+
+log = logging.getLogger(__name__)
+
+
+async def on_book(update: Update, context: Context) -> None:
+    """/book (or the deep link ?start=book): the first step of the booking."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    shared = services(context)
+    lang = await language_of(update, context)
+    await send_replies(context.bot, chat.id, await shared.flow.start(user.id, lang), shared)
+
+
+async def on_cancel(update: Update, context: Context) -> None:
+    """/cancel: leave the booking at any step."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    shared = services(context)
+    lang = await language_of(update, context)
+    await send_replies(context.bot, chat.id, await shared.flow.cancel(user.id, lang), shared)
+
+
+async def on_my_bookings(update: Update, context: Context) -> None:
+    """/mybookings: each active booking with buttons to change or cancel it."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    shared = services(context)
+    lang = await language_of(update, context)
+    await send_replies(context.bot, chat.id, await shared.flow.my_bookings(user.id, lang), shared)
+
+
+async def on_booking_button(update: Update, context: Context) -> None:
+    """A `bk:` button: a step of the flow, a change, a cancellation, a waiting-list answer."""
+    query, chat, user = update.callback_query, update.effective_chat, update.effective_user
+    if query is None or chat is None or user is None:
+        return
+    await query.answer()
+    shared = services(context)
+    lang = await language_of(update, context)
+    replies = await shared.flow.handle(user.id, lang, FlowInput("pick", query.data or ""))
+    await send_replies(context.bot, chat.id, replies, shared)
+
+
+async def on_flow_message(update: Update, context: Context) -> bool:
+    """A typed answer or a shared contact while a booking is in progress; False if none is."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return False
+    shared = services(context)
+    if not await shared.flow.in_progress(user.id):
+        return False
+    lang = await language_of(update, context)
+    if message.contact is not None:
+        if message.contact.user_id not in (None, user.id):
+            given = FlowInput("text", "")  # someone else's card: ask again
+        else:
+            given = FlowInput("phone", message.contact.phone_number)
+    else:
+        given = FlowInput("text", message.text or "")
+    replies = await shared.flow.handle(user.id, lang, given)
+    await send_replies(context.bot, message.chat_id, replies, shared)
+    return True
+
+
+async def sweep(context: Context) -> None:
+    """Every few seconds: due reminders, expired offers, new offers. All state is in SQLite, so
+    a restart loses nothing and the job queue keeps nothing."""
+    shared = services(context)
+    booking, flow = shared.booking, shared.flow
+    for reminder in await booking.due_reminders():
+        try:
+            reply = flow.reminder_reply(reminder.booking, reminder.kind)
+            await send_replies(context.bot, reminder.booking.user_id, [reply], shared)
+        except Exception:
+            log.warning("reminder %s for a booking could not be sent", reminder.kind)
+        await booking.mark_sent(reminder)
+    for expired, _ in await booking.expire_offers():
+        reply_text = shared.texts.get("waitlist.expired", expired.language)
+        await _notify(context, expired.user_id, reply_text, expired.language)
+    for offer in await booking.store.unnotified_offers(booking.clock()):
+        event = booking.event(offer.event_id)
+        if event is None or offer.offered_slot is None:
+            continue
+        reply = flow.offer_reply(
+            event, offer.offered_slot, offer.language, shared.settings.waitlist_hold_minutes
+        )
+        try:
+            await send_replies(context.bot, offer.user_id, [reply], shared)
+        except Exception:
+            log.warning("a waiting-list offer could not be sent")
+        await booking.store.mark_notified(offer.id)
+
+
+async def _notify(context: Context, user_id: int, text: str, lang: str) -> None:
+    from bot.replies import Reply
+
+    try:
+        await send_replies(context.bot, user_id, [Reply(text, lang)], services(context))
+    except Exception:
+        log.warning("a waiting-list notice could not be sent")

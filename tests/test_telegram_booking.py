@@ -1,0 +1,321 @@
+"""Booking a slot at the communication day on Telegram, end to end, with a clock the test moves.
+
+The real Application polls the fake Bot API on 127.0.0.1; the knowledge folder is the shipped one
+with a test events file, so dates and places are under the test's control.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.support.bot_runner import ROOT, make_settings, running_bot
+from tests.support.fake_telegram import FakeTelegram
+
+ADMIN = 900
+RLM = "\u200f"
+EVENTS = """\
+events:
+  - id: test-day
+    title: {ar: اليوم التواصلي التجريبي, fr: Journée de communication test, en: Test day}
+    description: {ar: لقاء مع مغاربة العالم, fr: Rencontre avec les Marocains du monde}
+    venue:
+      address: {ar: مقر الوكالة الحضرية لبني ملال, fr: Siège de l'Agence urbaine de Béni Mellal}
+      latitude: 32.3373
+      longitude: -6.3498
+    days: [2027-08-09]
+    opens: "09:00"
+    closes: "10:00"
+    slot_minutes: 30
+    capacity: 2
+    booking_opens: 2026-01-01T00:00
+    booking_closes: 2027-08-08T18:00
+    topics: [building_permit, housing_aid, digital_services, other]
+"""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for source in (ROOT / "knowledge").glob("*.yml"):
+        if source.name != "events.yml":
+            (knowledge / source.name).write_text(source.read_text(encoding="utf-8"))
+    (knowledge / "events.yml").write_text(EVENTS, encoding="utf-8")
+    return knowledge
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(tg, tmp_path, folder):
+    base = make_settings(tg.base_url, tmp_path / "bot.sqlite3")
+    return replace(base, knowledge_dir=folder, reminder_check_seconds=0.2)
+
+
+@pytest.fixture
+async def bot(settings, clock):
+    async with running_bot(settings) as app:
+        app.bot_data["services"].booking.clock = clock
+        yield app
+
+
+def data_of(message: dict) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [
+        b["callback_data"]
+        for row in markup.get("inline_keyboard", [])
+        for b in row
+        if "callback_data" in b
+    ]
+
+
+def rows_of(database: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(database) as db:
+        return db.execute(sql).fetchall()
+
+
+async def book_until_consent(tg: FakeTelegram, user: int, lang: str, slot: str) -> dict:
+    await tg.send_command(user, "/book", language_code=lang)
+    [days] = await tg.wait_for(user)
+    await tg.press(user, days, "bk:day:20270809")
+    [slots] = await tg.wait_for(user)
+    await tg.press(user, slots, f"bk:slot:{slot}")
+    [topics] = await tg.wait_for(user)
+    await tg.press(user, topics, "bk:topic:housing_aid")
+    [consent] = await tg.wait_for(user)
+    return consent
+
+
+async def test_full_booking_in_french(tg, bot, settings):
+    consent = await book_until_consent(tg, 301, "fr", "202708090900")
+    assert "loi 09-08" in consent["plain_text"]
+    assert data_of(consent) == ["bk:consent:yes", "bk:consent:no"]
+    await tg.press(301, consent, "bk:consent:yes")
+    [ask_name] = await tg.wait_for(301)
+    assert ask_name["plain_text"] == "Votre nom complet :"
+    await tg.send_text(301, "Amina El Idrissi")
+    [ask_phone] = await tg.wait_for(301)
+    keyboard = ask_phone["reply_markup"]["keyboard"]
+    assert keyboard[0][0]["request_contact"] is True
+    await tg.send_text(301, "06 12")
+    [bad] = await tg.wait_for(301)
+    assert bad["plain_text"].startswith("Ce numéro n'est pas valide")
+    await tg.send_text(301, "+39 312 345 6789")
+    [ask_country] = await tg.wait_for(301)
+    assert ask_country["reply_markup"] == {"remove_keyboard": True}
+    await tg.send_text(301, "Italie")
+    [summary] = await tg.wait_for(301)
+    text = summary["plain_text"]
+    assert "lundi 9 août 2027 à 09:00" in text  # weekday computed from the date
+    assert "Amina El Idrissi" in text and "+393123456789" in text and "Italie" in text
+    await tg.press(301, summary, "bk:confirm:yes")
+    confirmed, ics, location = await tg.wait_for(301, count=3)
+    [(code,)] = rows_of(settings.database_path, "SELECT code FROM bookings")
+    assert f"Code : {code}" in confirmed["plain_text"]
+    assert ics["type"] == "document" and ics["document"]["file_name"] == f"{code}.ics"
+    assert b"BEGIN:VCALENDAR" in ics["document"]["content"]
+    assert (location["latitude"], location["longitude"]) == (32.3373, -6.3498)
+    assert rows_of(settings.database_path, "SELECT * FROM flows") == []
+
+
+async def test_full_booking_in_arabic_from_a_question_and_a_shared_phone(tg, bot, settings):
+    await tg.send_text(302, "bghit nakhod maw3id f nhar dyal mgharba l3alam", language_code="ar")
+    [days] = await tg.wait_for(302)
+    assert days["plain_text"].startswith(RLM + "اليوم التواصلي التجريبي")
+    assert "الاثنين 9 غشت 2027" in days["reply_markup"]["inline_keyboard"][0][0]["text"]
+    await tg.press(302, days, "bk:day:20270809")
+    [slots] = await tg.wait_for(302)
+    await tg.press(302, slots, "bk:slot:202708090930")
+    [topics] = await tg.wait_for(302)
+    await tg.press(302, topics, "bk:topic:building_permit")
+    [consent] = await tg.wait_for(302)
+    await tg.press(302, consent, "bk:consent:yes")
+    await tg.wait_for(302)
+    await tg.send_text(302, "يوسف بنعلي")
+    await tg.wait_for(302)
+    await tg.send_contact(302, "+32 470 12 34 56")
+    await tg.wait_for(302)
+    await tg.send_text(302, "بلجيكا")
+    [summary] = await tg.wait_for(302)
+    assert "+32470123456" in summary["plain_text"]
+    await tg.press(302, summary, "bk:confirm:yes")
+    confirmed, _, _ = await tg.wait_for(302, count=3)
+    assert confirmed["plain_text"].startswith(RLM + "تم تأكيد حجزك")
+    assert "على الساعة 09:30" in confirmed["plain_text"]
+    assert rows_of(settings.database_path, "SELECT name, country FROM bookings") == [
+        ("يوسف بنعلي", "بلجيكا")
+    ]
+
+
+async def test_consent_refused_nothing_is_stored(tg, bot, settings):
+    consent = await book_until_consent(tg, 303, "fr", "202708090900")
+    await tg.press(303, consent, "bk:consent:no")
+    [refused] = await tg.wait_for(303)
+    assert refused["plain_text"].startswith("Sans votre accord")
+    assert rows_of(settings.database_path, "SELECT * FROM flows") == []
+    assert rows_of(settings.database_path, "SELECT * FROM bookings") == []
+
+
+async def complete(
+    tg: FakeTelegram, user: int, slot: str, name: str = "Karim Alaoui", country: str = "France"
+) -> str:
+    consent = await book_until_consent(tg, user, "fr", slot)
+    await tg.press(user, consent, "bk:consent:yes")
+    await tg.wait_for(user)
+    for answer in (name, "+33612345678", country):
+        await tg.send_text(user, answer)
+        await tg.wait_for(user)
+    summary = tg.sent(user)[-1]
+    await tg.press(user, summary, "bk:confirm:yes")
+    confirmed, _, _ = await tg.wait_for(user, count=3)
+    return confirmed["plain_text"].split("Code : ")[1].split("\n")[0]
+
+
+async def test_my_bookings_change_and_cancel(tg, bot, settings):
+    code = await complete(tg, 304, "202708090900")
+    await tg.send_command(304, "/mybookings")
+    [mine] = await tg.wait_for(304)
+    assert code in mine["plain_text"]
+    await tg.press(304, mine, f"bk:change:{code}")
+    [days] = await tg.wait_for(304)
+    await tg.press(304, days, "bk:day:20270809")
+    [slots] = await tg.wait_for(304)
+    await tg.press(304, slots, "bk:slot:202708090930")
+    changed, _, _ = await tg.wait_for(304, count=3)
+    assert changed["plain_text"].startswith(f"Votre réservation {code} est déplacée")
+    assert rows_of(settings.database_path, "SELECT slot_key FROM bookings") == [("202708090930",)]
+    await tg.send_command(304, "/mybookings")
+    [mine] = await tg.wait_for(304)
+    await tg.press(304, mine, f"bk:cancel:{code}")
+    [cancelled] = await tg.wait_for(304)
+    assert cancelled["plain_text"].startswith(f"Réservation {code} annulée")
+    assert rows_of(settings.database_path, "SELECT status FROM bookings") == [("cancelled",)]
+
+
+async def test_cancel_command_leaves_the_flow(tg, bot, settings):
+    await book_until_consent(tg, 305, "fr", "202708090900")
+    await tg.send_command(305, "/cancel")
+    [stopped] = await tg.wait_for(305)
+    assert stopped["plain_text"].startswith("Réservation interrompue")
+    assert rows_of(settings.database_path, "SELECT * FROM flows") == []
+
+
+async def test_full_slots_are_not_offered_and_the_waitlist_gets_a_freed_place(tg, bot, clock):
+    people = ["Sara Bennani", "Omar Tazi", "Nadia Fassi", "Hamid Chraibi"]
+    slots = ["202708090900", "202708090900", "202708090930", "202708090930"]
+    codes = [await complete(tg, 310 + n, slot, people[n]) for n, slot in enumerate(slots)]
+    await tg.send_command(320, "/book", language_code="fr")
+    [full] = await tg.wait_for(320)
+    assert full["plain_text"].startswith("Journée de communication test : tous les créneaux")
+    assert data_of(full) == ["bk:wait:test-day"]
+    await tg.press(320, full, "bk:wait:test-day")
+    [joined] = await tg.wait_for(320)
+    assert "rang 1" in joined["plain_text"]
+    # Someone cancels: the first person waiting gets an offer with buttons.
+    await tg.send_command(311, "/mybookings")
+    [mine] = await tg.wait_for(311)
+    await tg.press(311, mine, f"bk:cancel:{codes[1]}")
+    await tg.wait_for(311)
+    [offer] = await tg.wait_for(320, timeout=10)
+    assert offer["plain_text"].startswith("Une place s'est libérée")
+    assert data_of(offer)[0] == "bk:accept:test-day:202708090900"
+    await tg.press(320, offer, "bk:accept:test-day:202708090900")
+    [topics] = await tg.wait_for(320)
+    assert data_of(topics)[0] == "bk:topic:building_permit"
+
+
+async def test_reminders_are_sent_once_in_the_users_language(tg, bot, clock):
+    await complete(tg, 330, "202708090900")
+    clock.now = datetime(2027, 8, 8, 8, 30, tzinfo=UTC)  # less than a day before 09:00 local
+    [reminder] = await tg.wait_for(330, timeout=10)
+    assert reminder["plain_text"].startswith("Rappel : votre rendez-vous")
+    assert "demain" in reminder["plain_text"]
+    await tg.wait_idle(0.6)
+    assert len([m for m in tg.sent(330) if "Rappel" in (m.get("plain_text") or "")]) == 1
+
+
+async def test_restart_in_the_middle_of_the_flow_keeps_progress(tg, settings, clock):
+    async with running_bot(settings) as app:
+        app.bot_data["services"].booking.clock = clock
+        consent = await book_until_consent(tg, 340, "fr", "202708090900")
+        await tg.press(340, consent, "bk:consent:yes")
+        await tg.wait_for(340)
+    async with running_bot(settings) as app:
+        app.bot_data["services"].booking.clock = clock
+        await tg.send_text(340, "Salma Berrada")
+        [ask_phone] = await tg.wait_for(340)
+        assert ask_phone["plain_text"].startswith("Votre numéro de téléphone")
+
+
+async def test_admin_tools(tg, bot, settings):
+    code = await complete(tg, 350, "202708090900", country='=HYPERLINK("x")')
+    await tg.send_command(351, "/bookings", language_code="fr")
+    [refused] = await tg.wait_for(351)
+    assert refused["plain_text"] == "Cette commande n'est pas disponible."
+    for command in ("/export", "/checkin ABC", "/stats"):
+        await tg.send_command(351, command)
+        [refused] = await tg.wait_for(351)
+        assert refused["plain_text"] == "Cette commande n'est pas disponible."
+
+    await tg.send_command(ADMIN, "/bookings", language_code="fr")
+    [listing] = await tg.wait_for(ADMIN)
+    assert "1 réservations sur 4 places" in listing["plain_text"]
+    assert "09:00  1/2" in listing["plain_text"] and code in listing["plain_text"]
+
+    await tg.send_command(ADMIN, "/export")
+    csv_doc, xlsx_doc = await tg.wait_for(ADMIN, count=2)
+    content = csv_doc["document"]["content"]
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][0] == code and rows[1][6] == '\'=HYPERLINK("x")'
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_doc["document"]["content"])).active
+    assert sheet.cell(2, 1).value == code
+    assert sheet.cell(2, 7).value.startswith("'=")
+
+    await tg.send_command(ADMIN, f"/checkin {code[:3].lower()} {code[3:].lower()}")
+    [ok] = await tg.wait_for(ADMIN)
+    assert ok["plain_text"].startswith("Arrivée enregistrée")
+    await tg.send_command(ADMIN, f"/checkin {code}")
+    [again] = await tg.wait_for(ADMIN)
+    assert "déjà enregistré" in again["plain_text"]
+    await tg.send_command(ADMIN, "/checkin ZZZZZZ")
+    [unknown] = await tg.wait_for(ADMIN)
+    assert unknown["plain_text"].startswith("Aucune réservation avec le code ZZZZZZ")
+
+    await tg.send_text(ADMIN, "prix du billet de bateau pour Tanger")
+    await tg.wait_for(ADMIN)
+    await tg.send_command(ADMIN, "/stats")
+    [stats] = await tg.wait_for(ADMIN)
+    assert "Réservations : 1" in stats["plain_text"]
+    assert "Aide directe au logement: 1" in stats["plain_text"]
+    assert "prix du billet de bateau pour tanger" in stats["plain_text"]
+
+
+def test_reminder_clock_is_later_than_the_booking():
+    assert datetime(2027, 8, 8, 8, 30, tzinfo=UTC) - Clock().now > timedelta(days=100)
