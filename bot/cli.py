@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -15,7 +16,9 @@ from bot.chat import TerminalChat
 from bot.config import Settings, load_settings, read_environment
 from bot.errors import BotError, KnowledgeError, Severity
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
+from bot.events import check_events
 from bot.knowledge_loader import check_folder
+from bot.services import EVENTS_FILE, Services
 
 __all__ = ["main"]
 
@@ -105,11 +108,14 @@ def _assistant(settings: Settings) -> Assistant:
 
 
 def _kb_check(folder: Path) -> int:
+    """Both the knowledge and the events file: every problem at once, then one summary line."""
     knowledge, problems = check_folder(folder)
+    events, event_problems = check_events(folder / EVENTS_FILE)
+    problems = sorted(problems + event_problems)
     for problem in problems:
         print(problem)
-    if knowledge is None:
-        errors = sum(p.severity is Severity.ERROR for p in problems)
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    if knowledge is None or errors:
         print(f"\n{errors} error(s): the knowledge was NOT accepted; fix them and check again.")
         return 1
     per_language: Counter[str] = Counter()
@@ -120,7 +126,7 @@ def _kb_check(folder: Path) -> int:
     print(
         f"OK: {len(knowledge.entries)} entries, {sum(per_language.values())} questions "
         f"({languages}), {len(knowledge.synonyms)} synonym groups, "
-        f"{len(knowledge.decoys)} out-of-scope subjects"
+        f"{len(knowledge.decoys)} out-of-scope subjects, {len(events)} event(s)"
     )
     return 0
 
@@ -165,19 +171,25 @@ def _ask(settings: Settings, question: str, lang: str | None, as_json_output: bo
     return 0
 
 
-def _chat(settings: Settings, notice: str | None = None) -> int:
-    chat = TerminalChat(_assistant(settings), default_language=settings.default_language)
-    if notice:
-        print(chat.assistant.texts.get(notice, settings.default_language))
-    chat.start()
-    while True:
-        try:
-            line = input("> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not chat.handle(line):
-            return 0
+def _chat(settings: Settings) -> int:
+    return asyncio.run(_chat_loop(settings))
+
+
+async def _chat_loop(settings: Settings) -> int:
+    services = await Services.open(settings)
+    try:
+        chat = TerminalChat(services, default_language=settings.default_language)
+        await chat.start()
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if not await chat.handle(line):
+                return 0
+    finally:
+        await services.close()
 
 
 def _run(settings: Settings, webhook: bool = False) -> int:

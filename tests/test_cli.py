@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.chat import TerminalChat
 from bot.cli import main
+from bot.config import load_settings
+from bot.services import Services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,24 +101,36 @@ def test_a_wrong_setting_is_named(monkeypatch, capsys):
     assert "MATCH_MIN_SCORE" in capsys.readouterr().err
 
 
-def test_terminal_chat_menu_answer_and_follow_up(assistant):
+async def test_terminal_chat_menu_answer_and_follow_up(tmp_path):
+    settings = replace(load_settings({}), database_path=tmp_path / "bot.sqlite3")
+    services = await Services.open(settings)
     lines: list[str] = []
-    chat = TerminalChat(assistant, write=lines.append, default_language="fr")
-    chat.start()
-    assert "Permis de construire" in lines[-1]
-    chat.handle("1")  # the building-permit topic
-    assert "permit" not in lines[-1]  # labels, not ids
-    chat.handle("quels papiers faut-il pour le permis de construire ?")
-    answer = "\n".join(lines[-2:])
-    assert assistant.knowledge["permit.documents"].answer["fr"][:40] in answer
-    chat.handle("/lang ar")
-    chat.handle("1")
-    assert "\u200f" in lines[-1]  # Arabic lines are marked right-to-left
-    assert chat.handle("/quit") is False
+    chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
+    try:
+        await chat.start()
+        assert "Permis de construire" in lines[-1]
+        await chat.handle("1")  # the building-permit topic
+        assert "permit." not in lines[-1]  # labels, not ids
+        await chat.handle("quels papiers faut-il pour le permis de construire ?")
+        answer = "\n".join(lines[-2:])
+        documents = services.assistant.knowledge["permit.documents"]
+        assert documents.answer["fr"][:40] in answer
+        await chat.handle("/lang ar")
+        await chat.handle("1")
+        assert "\u200f" in lines[-1]  # Arabic lines are marked right-to-left
+        await chat.handle("/book")  # the shipped event opens for booking on 1 December 2026
+        assert "1 دجنبر 2026" in lines[-1]
+        assert await chat.handle("/quit") is False
+    finally:
+        await services.close()
 
 
-def test_python_m_bot_without_token_starts_the_chat():
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT)}
+def test_python_m_bot_without_token_starts_the_chat(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "bot"],
         input="salam\n/quit\n",

@@ -319,3 +319,33 @@ async def test_admin_tools(tg, bot, settings):
 
 def test_reminder_clock_is_later_than_the_booking():
     assert datetime(2027, 8, 8, 8, 30, tzinfo=UTC) - Clock().now > timedelta(days=100)
+
+
+async def test_terminal_chat_books_the_same_way(settings, tmp_path):
+    from bot.chat import TerminalChat
+    from bot.services import Services
+
+    services = await Services.open(settings)
+    lines: list[str] = []
+    chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
+    try:
+        for typed in (
+            "/book",
+            "1",
+            "1",
+            "2",
+            "1",
+            "Leila Amrani",
+            "0033 6 12 34 56 78",
+            "Espagne",
+            "1",
+        ):
+            await chat.handle(typed)
+        shown = "\n".join(lines)
+        assert "Vérifiez vos informations" in shown and "+33612345678" in shown
+        [(code,)] = rows_of(settings.database_path, "SELECT code FROM bookings")
+        assert f"Code : {code}" in shown
+        assert (tmp_path / f"{code}.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+        assert "openstreetmap.org/?mlat=32.3373" in shown
+    finally:
+        await services.close()

@@ -182,6 +182,10 @@ def test_kb_check_command_exit_codes(tmp_path, capsys):
     write(tmp_path, VALID)
     assert main(["kb", "check", str(tmp_path)]) == 0
     assert "OK: 2 entries, 4 questions (ar 2, fr 2)" in capsys.readouterr().out
+    (tmp_path / "events.yml").write_text("events:\n  - id: x\n    capacty: 3\n")
+    assert main(["kb", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "events.yml:3: error:" in out and "capacty" in out
     write(tmp_path, VALID.replace("follow_ups: [permit.fees]", "follow_ups: [x.y]"))
     assert main(["kb", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
