@@ -92,6 +92,8 @@ class BookingFlow:
 
     async def _pick(self, user_id: int, lang: str, state: dict[str, Any], value: str):
         kind, _, arg = value.partition(":")
+        if kind == "start":
+            return await self.start(user_id, lang)
         if kind == "ev":
             event = self.service.event(arg)
             if event is None or not event.is_open(self.service.clock()):

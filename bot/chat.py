@@ -93,6 +93,10 @@ class TerminalChat:
         elif option.target == NONE_OF_THESE:
             self._show(replies.none_of_these(self.lang))
         else:
+            entry = self.services.assistant.knowledge.get(option.target)
+            if entry is not None and entry.action == "book":
+                self._show_all(await self.services.flow.start(TERMINAL_USER, self.lang))
+                return
             reply = self.services.assistant.show(option.target or HANDOFF_ID, self.lang)
             if reply is not None:
                 self._show(reply)

@@ -19,6 +19,8 @@ HANDOFF_ID = "handoff.human"
 CONTACT_ID = "agency.contact"
 NONE_OF_THESE = "none"
 CATEGORY_PREFIX = "cat:"
+# The menu's booking button: the booking flow's own "start" step.
+BOOK_TARGET = "bk:start:"
 # The menu's topics, in the order citizens look for them; "agency" also lists the handoff entry.
 MENU_CATEGORIES = ("permits", "urbanism", "digital", "housing_aid", "event", "agency")
 
@@ -95,10 +97,12 @@ class ReplyBuilder:
         )
 
     def menu(self, lang: str) -> Reply:
-        options = tuple(
+        """The topics, then a button that starts a booking at the communication day."""
+        topics = [
             Option(self.texts.get(f"category.{category}", lang), f"{CATEGORY_PREFIX}{category}")
             for category in MENU_CATEGORIES
-        )
+        ]
+        options = (*topics, Option(self.texts.get("menu.book", lang), BOOK_TARGET))
         return Reply(self.texts.get("chat.menu", lang), lang, options=options)
 
     def category(self, category: str, lang: str) -> Reply | None:

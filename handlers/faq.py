@@ -93,6 +93,13 @@ async def on_button(update: Update, context: Context) -> None:
     elif kind == NONE_OF_THESE:
         reply = replies.none_of_these(lang)
     elif kind == "e":
+        entry = shared.assistant.knowledge.get(value)
+        if entry is not None and entry.action == "book":
+            user_id = update.effective_user.id if update.effective_user else chat.id
+            await send_replies(
+                context.bot, chat.id, await shared.flow.start(user_id, lang), shared
+            )
+            return
         reply = shared.assistant.show(value, lang)
     else:
         reply = None

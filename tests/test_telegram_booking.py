@@ -349,3 +349,17 @@ async def test_terminal_chat_books_the_same_way(settings, tmp_path):
         assert "openstreetmap.org/?mlat=32.3373" in shown
     finally:
         await services.close()
+
+
+async def test_the_menu_button_and_the_topic_button_start_the_booking(tg, bot):
+    await tg.send_command(360, "/menu", language_code="fr")
+    [menu] = await tg.wait_for(360)
+    assert data_of(menu)[-1] == "bk:start:"
+    await tg.press(360, menu, "bk:start:")
+    [days] = await tg.wait_for(360)
+    assert data_of(days) == ["bk:day:20270809"]
+    await tg.press(360, menu, "cat:event")
+    [topic] = await tg.wait_for(360)
+    await tg.press(360, topic, "e:event.booking")
+    [days_again] = await tg.wait_for(360)
+    assert data_of(days_again) == ["bk:day:20270809"]
