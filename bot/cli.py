@@ -9,15 +9,28 @@ import logging
 import os
 import sys
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
+from bot.analysis import Analyzer, load_stopwords
 from bot.assistant import Assistant
 from bot.chat import TerminalChat
 from bot.config import Settings, load_settings, read_environment
+from bot.conflicts import find_conflicts
 from bot.errors import BotError, KnowledgeError, Severity
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
 from bot.events import check_events
-from bot.knowledge_loader import check_folder
+from bot.kb_stats import format_stats, knowledge_stats
+from bot.knowledge_loader import check_folder, load_knowledge
+from bot.matching import MatchIndex, MatchSettings
+from bot.review import (
+    format_review,
+    format_suggestions,
+    group_unanswered,
+    read_unanswered,
+    recorded_since,
+)
+from bot.schema import events_schema, knowledge_schema
 from bot.services import EVENTS_FILE, Services
 
 __all__ = ["main"]
@@ -48,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_commands.add_parser("check", help="validate the knowledge folder")
     check.add_argument("dir", nargs="?", type=Path, help="folder (default: KNOWLEDGE_DIR)")
+    check.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    stats = kb_commands.add_parser("stats", help="entries, languages, reviews, links")
+    stats.add_argument("dir", nargs="?", type=Path, help="folder (default: KNOWLEDGE_DIR)")
+    for name, text in (
+        ("review", "group the questions the bot could not answer (DATABASE_PATH)"),
+        ("suggest", "the same, as question lines to paste under their closest entry"),
+    ):
+        unanswered = kb_commands.add_parser(name, help=text)
+        unanswered.add_argument("--since", type=_day, help="only from this day on (YYYY-MM-DD)")
+    schema = kb_commands.add_parser("schema", help="print the JSON Schema of the knowledge files")
+    schema.add_argument("--events", action="store_true", help="the schema of events.yml instead")
     return parser
 
 
@@ -60,8 +84,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _configure_logging(settings)
     try:
+        if args.command == "kb" and args.kb_command == "schema":
+            schema = events_schema() if args.events else knowledge_schema()
+            print(json.dumps(schema, ensure_ascii=False, indent=2))
+            return 0
+        if args.command == "kb" and args.kb_command == "stats":
+            knowledge = load_knowledge(args.dir or settings.knowledge_dir)
+            print(format_stats(knowledge_stats(knowledge, date.today())))
+            return 0
+        if args.command == "kb" and args.kb_command in ("review", "suggest"):
+            return _kb_review(settings, args.since, suggest=args.kb_command == "suggest")
         if args.command == "kb":
-            return _kb_check(args.dir or settings.knowledge_dir)
+            return _kb_check(args.dir or settings.knowledge_dir, settings.match, args.strict)
         if args.command == "eval":
             return _eval(settings, args.file, args.json)
         if args.command == "ask":
@@ -107,16 +141,25 @@ def _assistant(settings: Settings) -> Assistant:
     return Assistant.from_folder(settings.knowledge_dir, settings.match)
 
 
-def _kb_check(folder: Path) -> int:
-    """Both the knowledge and the events file: every problem at once, then one summary line."""
+def _kb_check(folder: Path, match: MatchSettings | None = None, strict: bool = False) -> int:
+    """The knowledge, the events file and the leave-one-out conflicts (bot.conflicts): every
+    problem at once, then one summary line. `strict` refuses warnings too."""
     knowledge, problems = check_folder(folder)
     events, event_problems = check_events(folder / EVENTS_FILE)
-    problems = sorted(problems + event_problems)
+    problems = problems + event_problems
+    if knowledge is not None:
+        problems += find_conflicts(
+            knowledge, MatchIndex(knowledge, Analyzer(load_stopwords()), match)
+        )
+    problems = sorted(problems)
     for problem in problems:
         print(problem)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if knowledge is None or errors:
         print(f"\n{errors} error(s): the knowledge was NOT accepted; fix them and check again.")
+        return 1
+    if strict and problems:
+        print(f"\n{len(problems)} warning(s) with --strict: the knowledge was NOT accepted.")
         return 1
     per_language: Counter[str] = Counter()
     for entry in knowledge.entries:
@@ -128,6 +171,35 @@ def _kb_check(folder: Path) -> int:
         f"({languages}), {len(knowledge.synonyms)} synonym groups, "
         f"{len(knowledge.decoys)} out-of-scope subjects, {len(events)} event(s)"
     )
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
+
+
+def _kb_review(settings: Settings, since: date | None, suggest: bool) -> int:
+    """Unanswered questions from the database, grouped; or as lines to paste (`suggest`)."""
+    path = settings.database_path
+    if not path.exists():
+        print(
+            f"no database at {path} yet: nothing has been recorded there "
+            "(the bot creates it on its first start; DATABASE_PATH names another one)",
+            file=sys.stderr,
+        )
+        return 1
+    rows = recorded_since(asyncio.run(read_unanswered(path)), since)
+    if not rows:
+        print("no unanswered question recorded" + (f" since {since}" if since else "") + ".")
+        return 0
+    groups = group_unanswered(rows, Analyzer(load_stopwords()))
+    knowledge = load_knowledge(settings.knowledge_dir)
+    period = f" since {since}" if since else ""
+    print(f"# {len(rows)} unanswered question(s){period} in {len(groups)} group(s)\n")
+    print(format_suggestions(groups, knowledge) if suggest else format_review(groups, knowledge))
     return 0
 
 

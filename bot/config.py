@@ -42,6 +42,8 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)
     waitlist_hold_minutes: int = 30
     reminder_check_seconds: float = 60.0
+    watch_knowledge: bool = True
+    watch_debounce_ms: int = 1000
 
     def require_webhook(self) -> None:
         """--webhook needs a public URL; say which setting is missing before anything starts."""
@@ -139,6 +141,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f"REMINDER_CHECK_SECONDS must be seconds between 0.1 and 3600, not {check!r}"
         )
 
+    watch = text("WATCH_KNOWLEDGE", "true").lower()
+    if watch not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"WATCH_KNOWLEDGE must be true or false, not {watch!r}")
+
     return Settings(
         telegram_token=token,
         telegram_api_base_url=base_url,
@@ -155,4 +161,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_secret=secret,
         waitlist_hold_minutes=int(hold),
         reminder_check_seconds=check_seconds,
+        watch_knowledge=watch in ("true", "1", "yes"),
     )

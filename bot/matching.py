@@ -13,6 +13,13 @@ count against every entry, which is how "permis de conduire" fails to look like 
 An entry's score, on a 0–1 scale, blends two views: how much of the question's weight its whole
 vocabulary covers, and how close its best single variant is (weighted Dice). The decision uses two
 settings: a minimum score to answer and a minimum margin over the runner-up.
+
+Leave-one-out (`match(text, leave_out=(entry_id, position))`, used by `bot.conflicts`): scores the
+text as if that question variant (position in `Entry.all_questions()`) were not in the knowledge,
+without rebuilding the index: its terms no longer count towards its entry's term strengths and it
+is skipped when the entry's best variant is sought, in both the term and the wording comparison.
+Term weights (IDF) and the vocabulary stay those of the full knowledge, a close approximation.
+The entry's term counts are rebuilt from the knowledge on the first such call and kept.
 """
 
 from __future__ import annotations
@@ -93,6 +100,34 @@ class _Doc:
 
 
 @dataclass(frozen=True)
+class _EntryCounts:
+    """One entry's term counts (as at build time) and, per question position, the variant's id
+    in the index (None when it has no term) and its terms: what leaving it out takes away."""
+
+    counts: Counter[str]
+    top: int
+    top_terms: int
+    variants: tuple[tuple[int | None, frozenset[str]], ...]
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    """A question variant left out of the scoring; see the module docstring."""
+
+    doc: int
+    position: int
+    variant: int | None
+    counts: Counter[str]
+    removed: frozenset[str]
+    scale: float
+    saturation: float
+
+    def strength(self, term: str) -> float:
+        count = self.counts.get(term, 0) - (term in self.removed)
+        return count / (count + self.saturation) * self.scale if count > 0 else 0.0
+
+
+@dataclass(frozen=True)
 class _QueryTerm:
     term: str
     weight: float
@@ -115,7 +150,12 @@ class MatchIndex:
         self._load_synonyms(knowledge.synonyms)
 
         self._light_words = load_light_words()
+        self._knowledge = knowledge
         self._docs: list[_Doc] = []
+        # For leave-one-out only: each document's first variant id, and entry counts on demand.
+        self._doc_first_variant: list[int] = []
+        self._entry_counts_cache: dict[int, _EntryCounts] = {}
+        self._entry_docs: dict[str, int] = {}
         self._doc_texts: list[list[str]] = []
         doc_bags: list[Counter[str]] = []
         variant_terms: list[frozenset[str]] = []
@@ -125,6 +165,7 @@ class MatchIndex:
         def add_doc(doc: _Doc, variants: Iterable[str], keywords: Iterable[str]) -> None:
             index = len(self._docs)
             self._docs.append(doc)
+            self._doc_first_variant.append(len(variant_terms))
             bag: Counter[str] = Counter()
             texts: list[str] = []
             for text in variants:
@@ -299,7 +340,11 @@ class MatchIndex:
             terms.setdefault(word, _QueryTerm(word, self._unknown_idf, known=False))
         return list(terms.values())
 
-    def match(self, text: str) -> MatchResult:
+    def match(self, text: str, *, leave_out: tuple[str, int] | None = None) -> MatchResult:
+        """Match one question. `leave_out=(entry_id, position)` scores it as if the entry's
+        question at that position of `Entry.all_questions()` were absent (leave-one-out checks);
+        an unknown entry id or position raises ValueError."""
+        left_out = self._leave_out(*leave_out) if leave_out is not None else None
         terms = self._query_terms(text)
         known = [t for t in terms if t.known]
         unknown = tuple(t.term for t in terms if not t.known)
@@ -314,13 +359,16 @@ class MatchIndex:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
                 return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
-        scores = self._score(terms, skip_smalltalk)
-        self._add_surface_similarity(scores, " ".join(sorted(self._analyzer.tokens(text))))
+        scores = self._score(terms, skip_smalltalk, left_out)
+        query = " ".join(sorted(self._analyzer.tokens(text)))
+        self._add_surface_similarity(scores, query, left_out)
         total = sum(t.weight for t in terms)
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
         return self._decide(scores, unknown, off_topic, {t.term for t in terms if t.known})
 
-    def _score(self, terms: list[_QueryTerm], skip_smalltalk: bool) -> dict[int, float]:
+    def _score(
+        self, terms: list[_QueryTerm], skip_smalltalk: bool, left_out: _LeftOut | None = None
+    ) -> dict[int, float]:
         """Coverage for every document sharing a term, then the best-variant cosine for the
         leading candidates only: a document outside them cannot catch up, since coverage
         carries most of the score, and this keeps a 5,000-entry base fast."""
@@ -330,6 +378,11 @@ class MatchIndex:
         for term, weight in weights.items():
             for doc, strength in self._doc_postings.get(term, ()):
                 coverage[doc] += weight * strength
+        if left_out is not None:
+            own = sum(weight * left_out.strength(term) for term, weight in weights.items())
+            coverage[left_out.doc] = own
+            if not own:
+                del coverage[left_out.doc]
         if skip_smalltalk:
             for doc in self._smalltalk_docs:
                 coverage.pop(doc, None)
@@ -344,23 +397,71 @@ class MatchIndex:
             for term, weight in weights.items():
                 for variant in by_term.get(term, ()):
                     shared[variant] = shared.get(variant, 0.0) + weight
+            if left_out is not None and doc == left_out.doc and left_out.variant is not None:
+                shared.pop(left_out.variant, None)
             best = max((w * inverse_norm[v] for v, w in shared.items()), default=0.0)
             scores[doc] = alpha * covered / total + (1 - alpha) * best / root_total
         return scores
 
-    def _add_surface_similarity(self, scores: dict[int, float], query: str) -> None:
+    def _add_surface_similarity(
+        self, scores: dict[int, float], query: str, left_out: _LeftOut | None = None
+    ) -> None:
         """Blend in how close the question's wording is to the leading entries' variants
         (rapidfuzz, word order ignored): it separates near-ties the word weights leave."""
         beta = self.settings.fuzzy_weight
         leaders = set(heapq.nlargest(_SURFACE_CANDIDATES, scores, key=scores.__getitem__))
         for doc, score in scores.items():
             surface = 0.0
-            if doc in leaders and self._doc_texts[doc]:
+            texts = self._doc_texts[doc]
+            if left_out is not None and doc == left_out.doc:
+                texts = texts[: left_out.position] + texts[left_out.position + 1 :]
+            if doc in leaders and texts:
                 # Both sides hold their words sorted, so a plain ratio is rapidfuzz's
                 # token_sort_ratio without sorting every variant again for each question.
-                found = process.extractOne(query, self._doc_texts[doc], scorer=fuzz.ratio)
+                found = process.extractOne(query, texts, scorer=fuzz.ratio)
                 surface = found[1] / 100 if found else 0.0
             scores[doc] = (1 - beta) * score + beta * surface
+
+    def _leave_out(self, entry_id: str, position: int) -> _LeftOut:
+        if not self._entry_docs:
+            self._entry_docs = {d.key: i for i, d in enumerate(self._docs) if not d.decoy}
+        doc = self._entry_docs.get(entry_id)
+        if doc is None:
+            raise ValueError(f"leave_out: no entry {entry_id!r}")
+        data = self._entry_counts(doc, entry_id)
+        if not 0 <= position < len(data.variants):
+            raise ValueError(f"leave_out: {entry_id} has no question at position {position}")
+        variant, removed = data.variants[position]
+        # Counts drop by one at most, so the top count drops only if every top term goes.
+        lowered = sum(1 for term in removed if data.counts[term] == data.top)
+        top = max(data.top - (lowered == data.top_terms), 1)
+        saturation = self.settings.term_saturation
+        return _LeftOut(
+            doc, position, variant, data.counts, removed, (top + saturation) / top, saturation
+        )
+
+    def _entry_counts(self, doc: int, entry_id: str) -> _EntryCounts:
+        """The entry's term counts rebuilt from the knowledge exactly as `__init__` does."""
+        cached = self._entry_counts_cache.get(doc)
+        if cached is not None:
+            return cached
+        entry = self._knowledge[entry_id]
+        counts: Counter[str] = Counter()
+        variants: list[tuple[int | None, frozenset[str]]] = []
+        next_id = self._doc_first_variant[doc]
+        for _, text in entry.all_questions():
+            terms = frozenset(self._canonical([stem(t) for t in self._analyzer.tokens(text)]))
+            variants.append((next_id if terms else None, terms))
+            next_id += bool(terms)
+            counts.update(terms)
+        for text in entry.keywords:
+            for term in set(self._canonical([stem(t) for t in self._analyzer.tokens(text)])):
+                counts[term] += self.settings.keyword_count
+        top = max(counts.values(), default=1)
+        top_terms = sum(1 for count in counts.values() if count == top)
+        data = _EntryCounts(counts, top, top_terms, tuple(variants))
+        self._entry_counts_cache[doc] = data
+        return data
 
     def _decide(
         self,

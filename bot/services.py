@@ -11,6 +11,7 @@ from bot.booking_flow import BookingFlow
 from bot.config import Settings
 from bot.events import load_events
 from bot.i18n import LANGUAGES, Texts
+from bot.reload import ReloadOutcome
 from bot.storage import Storage
 
 __all__ = ["Services"]
@@ -47,6 +48,12 @@ class Services:
             len(events),
         )
         return cls(settings, assistant, storage, booking, flow)
+
+    def swap(self, outcome: ReloadOutcome) -> None:
+        """Serve the next question with the new knowledge and events (one assignment each)."""
+        assert outcome.assistant is not None and outcome.events is not None
+        self.assistant = outcome.assistant
+        self.booking.events = {event.id: event for event in outcome.events}
 
     async def close(self) -> None:
         await self.storage.close()

@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Texts
 from bot.services import Services
-from handlers import admin, booking, common, faq
+from handlers import admin, booking, common, faq, reload
 
 __all__ = ["COMMANDS", "build_application"]
 
@@ -94,6 +94,8 @@ def _register(app: Application) -> None:
     app.add_handler(CommandHandler("export", admin.on_export, filters=private_command))
     app.add_handler(CommandHandler("checkin", admin.on_checkin, filters=private_command))
     app.add_handler(CommandHandler("stats", admin.on_stats, filters=private_command))
+    app.add_handler(CommandHandler("reload", reload.on_reload, filters=private_command))
+    app.add_handler(CommandHandler("unanswered", admin.on_unanswered, filters=private_command))
     # 2. Buttons: language, forget confirmation, then everything of the FAQ.
     app.add_handler(CallbackQueryHandler(common.on_language_chosen, pattern=r"^lang:"))
     app.add_handler(CallbackQueryHandler(common.on_forget_answer, pattern=r"^forget:"))
@@ -129,6 +131,8 @@ async def _post_init(app: Application) -> None:
     if app.job_queue is not None:
         interval = settings.reminder_check_seconds
         app.job_queue.run_repeating(booking.sweep, interval=interval, first=interval, name="sweep")
+    if settings.watch_knowledge:
+        reload.start_watching(app)
     log.info(
         "ready: @%s answers with %d entries",
         app.bot.username,
@@ -145,6 +149,7 @@ async def _register_commands(app: Application, texts: Texts) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
+    await reload.stop_watching(app)
     services = app.bot_data.pop("services", None)
     if isinstance(services, Services):
         await services.close()

@@ -16,7 +16,14 @@ from bot.exports import bookings_csv, bookings_xlsx
 from handlers.context import Context, language_of, say, services
 from handlers.keyboards import parse_callback
 
-__all__ = ["on_bookings", "on_bookings_page", "on_checkin", "on_export", "on_stats"]
+__all__ = [
+    "on_bookings",
+    "on_bookings_page",
+    "on_checkin",
+    "on_export",
+    "on_stats",
+    "on_unanswered",
+]
 
 log = logging.getLogger(__name__)
 
@@ -157,4 +164,24 @@ async def on_stats(update: Update, context: Context) -> None:
         texts=shared.texts,
         lang=lang,
     )
+    await say(context.bot, chat.id, text, lang)
+
+
+@admins_only
+async def on_unanswered(update: Update, context: Context) -> None:
+    """/unanswered: questions the bot could not answer, grouped, most frequent first."""
+    from bot.analysis import Analyzer, load_stopwords
+    from bot.review import format_review, group_unanswered
+
+    chat = update.effective_chat
+    if chat is None:
+        return
+    shared = services(context)
+    lang = await language_of(update, context)
+    rows = await shared.storage.unanswered()
+    if not rows:
+        await say(context.bot, chat.id, shared.texts.get("admin.unanswered_none", lang), lang)
+        return
+    groups = group_unanswered(rows, Analyzer(load_stopwords()))
+    text = format_review(groups[:30], shared.assistant.knowledge)
     await say(context.bot, chat.id, text, lang)

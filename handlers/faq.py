@@ -50,6 +50,9 @@ async def on_text(update: Update, context: Context) -> None:
             str(result.decision),
             [c.entry_id for c in result.candidates[:3]],
         )
+    if result.decision is Decision.ANSWER and context.user_data is not None:
+        # Kept in memory only, so that a 👎 on this answer can be reviewed with its question.
+        context.user_data["last_question"] = normalize(message.text)
     await send_reply(
         context.bot,
         message.chat_id,
@@ -83,6 +86,9 @@ async def on_button(update: Update, context: Context) -> None:
         helpful, _, entry_id = value.partition(":")
         if shared.assistant.knowledge.get(entry_id) is not None:
             await shared.storage.record_feedback(entry_id, helpful == "1", lang)
+            question = (context.user_data or {}).get("last_question")
+            if helpful != "1" and question:
+                await shared.storage.record_unanswered(question, lang, "disliked", [entry_id])
         await query.answer(shared.texts.get("feedback.thanks", lang))
         return
     await query.answer()

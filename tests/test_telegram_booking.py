@@ -315,6 +315,12 @@ async def test_admin_tools(tg, bot, settings):
     assert "Réservations : 1" in stats["plain_text"]
     assert "Aide directe au logement: 1" in stats["plain_text"]
     assert "prix du billet de bateau pour tanger" in stats["plain_text"]
+    await tg.send_command(ADMIN, "/unanswered")
+    [review] = await tg.wait_for(ADMIN)
+    assert "prix du billet de bateau pour tanger" in review["plain_text"]
+    await tg.send_command(351, "/unanswered")
+    [refused] = await tg.wait_for(351)
+    assert refused["plain_text"] == "Cette commande n'est pas disponible."
 
 
 def test_reminder_clock_is_later_than_the_booking():

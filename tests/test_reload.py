@@ -1,0 +1,128 @@
+"""Staff edit the knowledge while the bot runs: valid changes go live, broken ones never do.
+
+The real Application runs against the fake Bot API; the knowledge folder is a copy in tmp_path,
+watched by the bot; admins read the outcome in Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tests.support.bot_runner import ROOT, make_settings, running_bot
+from tests.support.fake_telegram import FakeTelegram
+
+ADMIN = 900
+CITIZEN = 77
+NEW_ENTRY = """\
+entries:
+  - id: test.zorblax
+    category: permits
+    questions:
+      ar: [ما هي رخصة زوربلاكس الخاصة؟]
+      fr: ["Qu'est-ce que la licence zorblax quantique ?"]
+    answer:
+      ar: جواب تجريبي عن زوربلاكس.
+      fr: Réponse de test sur zorblax.
+"""
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for source in (ROOT / "knowledge").glob("*.yml"):
+        (knowledge / source.name).write_text(source.read_text(encoding="utf-8"))
+    return knowledge
+
+
+@pytest.fixture
+async def bot(tg, tmp_path, folder):
+    settings = replace(
+        make_settings(tg.base_url, tmp_path / "bot.sqlite3"),
+        knowledge_dir=folder,
+        watch_debounce_ms=200,
+    )
+    async with running_bot(settings) as app:
+        await asyncio.sleep(0.3)  # the watcher is up
+        yield app
+
+
+async def ask(tg: FakeTelegram, text: str) -> str:
+    await tg.send_text(CITIZEN, text, language_code="fr")
+    [answer] = await tg.wait_for(CITIZEN)
+    return answer["plain_text"]
+
+
+async def test_a_valid_change_goes_live_and_admins_get_a_summary(tg, bot, folder):
+    assert not (await ask(tg, "licence zorblax quantique")).startswith("Réponse de test")
+    (folder / "test.yml").write_text(NEW_ENTRY, encoding="utf-8")
+    [summary] = await tg.wait_for(ADMIN, timeout=15)
+    assert summary["plain_text"].startswith("\u200fتم تحديث المعلومات: 1 جديدة، 0 معدلة، 0 محذوفة")
+    assert (await ask(tg, "licence zorblax quantique")) == "Réponse de test sur zorblax."
+    # A deleted file is a change like any other: its entries are removed.
+    (folder / "test.yml").unlink()
+    [summary] = await tg.wait_for(ADMIN, timeout=15)
+    assert "0 جديدة، 0 معدلة، 1 محذوفة" in summary["plain_text"]
+
+
+@pytest.mark.parametrize(
+    ("broken", "where", "hint"),
+    [
+        ("entries:\n  - id: test.x\n    category: [permits\n", "test.yml:", "خطأ في الكتابة"),
+        (NEW_ENTRY.replace("    questions:", "    questons:"), "test.yml:4", "حقل غير معروف"),
+        (
+            NEW_ENTRY.replace("      fr: Réponse de test sur zorblax.\n", ""),
+            "test.yml:7",
+            "ينقص النص",
+        ),
+        (NEW_ENTRY.replace("id: test.zorblax", "id: permit.fees"), "test.yml:2", "نفس المعرف"),
+        (NEW_ENTRY + "    follow_ups: [permit.nope]\n", "test.yml:10", "يشير إلى معرف"),
+        (
+            NEW_ENTRY + "    links:\n      - {title: x, url: 'rokhas point ma'}\n",
+            "test.yml:11",
+            "رابط غير صحيح",
+        ),
+    ],
+)
+async def test_a_broken_change_is_refused_and_the_old_knowledge_keeps_answering(
+    tg, bot, folder, broken, where, hint
+):
+    (folder / "test.yml").write_text(broken, encoding="utf-8")
+    [refused] = await tg.wait_for(ADMIN, timeout=15)
+    text = refused["plain_text"]
+    assert "لم يتم قبول التعديل" in text
+    assert where in text and hint in text
+    answer = await ask(tg, "Quels documents pour le permis de construire ?")
+    services = bot.bot_data["services"]
+    assert answer == services.assistant.knowledge["permit.documents"].answer["fr"]
+    assert services.assistant.knowledge.get("test.zorblax") is None
+
+
+async def test_a_half_written_file_waits_for_the_rest(tg, bot, folder):
+    half = NEW_ENTRY[: NEW_ENTRY.index("    answer:")]
+    (folder / "test.yml").write_text(half, encoding="utf-8")
+    [refused] = await tg.wait_for(ADMIN, timeout=15)
+    assert "لم يتم قبول التعديل" in refused["plain_text"]
+    (folder / "test.yml").write_text(NEW_ENTRY, encoding="utf-8")
+    [accepted] = await tg.wait_for(ADMIN, timeout=15)
+    assert "1 جديدة" in accepted["plain_text"]
+
+
+async def test_reload_command_is_for_admins_only(tg, bot):
+    await tg.send_command(CITIZEN, "/reload", language_code="fr")
+    [refused] = await tg.wait_for(CITIZEN)
+    assert refused["plain_text"] == "Cette commande n'est pas disponible."
+    await tg.send_command(ADMIN, "/reload", language_code="fr")
+    [summary] = await tg.wait_for(ADMIN, timeout=15)
+    assert "0 جديدة، 0 معدلة، 0 محذوفة" in summary["plain_text"]
