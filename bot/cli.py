@@ -17,7 +17,7 @@ from bot.assistant import Assistant
 from bot.chat import TerminalChat
 from bot.config import Settings, load_settings, read_environment
 from bot.conflicts import find_conflicts
-from bot.errors import BotError, KnowledgeError, Severity
+from bot.errors import BotError, KnowledgeError, Problem, Severity
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
 from bot.events import check_events
 from bot.kb_stats import format_stats, knowledge_stats
@@ -141,19 +141,31 @@ def _assistant(settings: Settings) -> Assistant:
     return Assistant.from_folder(settings.knowledge_dir, settings.match)
 
 
+CONFLICTS_SHOWN = 15
+
+
 def _kb_check(folder: Path, match: MatchSettings | None = None, strict: bool = False) -> int:
     """The knowledge, the events file and the leave-one-out conflicts (bot.conflicts): every
     problem at once, then one summary line. `strict` refuses warnings too."""
     knowledge, problems = check_folder(folder)
     events, event_problems = check_events(folder / EVENTS_FILE)
-    problems = problems + event_problems
+    problems = sorted(problems + event_problems)
+    conflicts: list[Problem] = []
     if knowledge is not None:
-        problems += find_conflicts(
-            knowledge, MatchIndex(knowledge, Analyzer(load_stopwords()), match)
-        )
-    problems = sorted(problems)
+        index = MatchIndex(knowledge, Analyzer(load_stopwords()), match)
+        conflicts = sorted(find_conflicts(knowledge, index))
     for problem in problems:
         print(problem)
+    # Conflicts are advice, often many: all of them with --strict, the first few otherwise.
+    shown = conflicts if strict else conflicts[:CONFLICTS_SHOWN]
+    for problem in shown:
+        print(problem)
+    if len(shown) < len(conflicts):
+        print(
+            f"... and {len(conflicts) - len(shown)} more questions closer to another entry "
+            "(python -m bot kb check --strict lists them all)"
+        )
+    problems += conflicts
     errors = sum(p.severity is Severity.ERROR for p in problems)
     if knowledge is None or errors:
         print(f"\n{errors} error(s): the knowledge was NOT accepted; fix them and check again.")

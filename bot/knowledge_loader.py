@@ -274,6 +274,7 @@ def _check_questions(entry_id: str, item: LineDict, report: _Report) -> dict[str
             f"({', '.join(REQUIRED_LANGUAGES)} at least)",
         )
         return {}
+    _report_repeated_keys(value, report)
     result: dict[str, tuple[str, ...]] = {}
     seen: dict[str, int] = {}
     for lang, texts in value.items():
@@ -326,6 +327,7 @@ def _check_answer(entry_id: str, item: LineDict, report: _Report) -> dict[str, s
             f"{entry_id}: 'answer' must give the answer per language (ar and fr at least)",
         )
         return {}
+    _report_repeated_keys(value, report)
     result: dict[str, str] = {}
     for lang, raw in value.items():
         line = value.line_of(lang)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.assistant import Assistant
+from bot.conflicts import find_conflicts
 from bot.errors import Problem, Severity
 from bot.events import Event, check_events
 from bot.i18n import Texts
@@ -83,7 +84,15 @@ def reload_folder(
         return ReloadOutcome(problems=problems)
     assistant = Assistant(knowledge, settings, texts)
     added, changed, removed = _differences(current, knowledge)
-    return ReloadOutcome(assistant, events, added, changed, removed, problems)
+    # Staff learn about a regression when they save: questions of the entries they touched that
+    # now lead elsewhere are reported (the rest of the knowledge was reported before).
+    touched = set(added) | set(changed)
+    regressions = [
+        problem
+        for problem in find_conflicts(knowledge, assistant.index)
+        if any(f"of {entry_id} " in problem.message for entry_id in touched)
+    ]
+    return ReloadOutcome(assistant, events, added, changed, removed, problems + regressions)
 
 
 def _differences(
@@ -113,7 +122,7 @@ def _content(entry: Entry) -> tuple[object, ...]:
 def describe(outcome: ReloadOutcome, texts: Texts, lang: str, limit: int = 25) -> str:
     """The admins' message: a one-line summary, or the problems with a hint in plain words."""
     if outcome.accepted:
-        return texts.get(
+        summary = texts.get(
             "reload.done",
             lang,
             added=len(outcome.added),
@@ -121,6 +130,12 @@ def describe(outcome: ReloadOutcome, texts: Texts, lang: str, limit: int = 25) -
             removed=len(outcome.removed),
             warnings=len(outcome.problems),
         )
+        notes = [
+            f"• {Path(p.file).name}:{p.line} — {texts.get(f'hint.{hint_key(p)}', lang)}\n"
+            f"  ({p.message})"
+            for p in outcome.problems[:limit]
+        ]
+        return "\n".join([summary, *notes])
     lines = [texts.get("reload.refused", lang, errors=len(outcome.errors))]
     for problem in outcome.errors[:limit]:
         where = f"{Path(problem.file).name}:{problem.line}"

@@ -126,3 +126,19 @@ async def test_reload_command_is_for_admins_only(tg, bot):
     await tg.send_command(ADMIN, "/reload", language_code="fr")
     [summary] = await tg.wait_for(ADMIN, timeout=15)
     assert "0 جديدة، 0 معدلة، 0 محذوفة" in summary["plain_text"]
+
+
+async def test_a_saved_question_that_leads_elsewhere_is_reported_to_admins(tg, bot, folder):
+    permits = folder / "permits.yml"
+    text = permits.read_text(encoding="utf-8")
+    anchor = "  - id: permit.fees\n"
+    assert anchor in text
+    # A staff member adds to permit.fees a question that is really about the housing aid.
+    misplaced = '        - "montant de l\'aide directe au logement pour un appartement"\n'
+    start = text.index(anchor)
+    french = text.index("      fr:\n", start) + len("      fr:\n")
+    permits.write_text(text[:french] + misplaced + text[french:], encoding="utf-8")
+    [summary] = await tg.wait_for(ADMIN, timeout=20)
+    plain = summary["plain_text"]
+    assert "1 معدلة" in plain
+    assert "permit.fees is closer to housing_aid" in plain

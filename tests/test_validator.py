@@ -208,3 +208,17 @@ def test_overlong_id_is_refused(tmp_path):
     [(line, message)] = problems_of(tmp_path)
     assert line == 17
     assert "over 50 characters" in message
+
+
+def test_a_language_given_twice_is_reported(tmp_path):
+    write(
+        tmp_path,
+        VALID.replace(
+            "      fr:\n        - Quels documents pour le permis de construire ?\n",
+            "      fr:\n        - Quels documents pour le permis de construire ?\n"
+            "      fr:\n        - Quels papiers ?\n",
+        ),
+    )
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 9
+    assert "'fr' is given twice" in message
