@@ -25,8 +25,9 @@ _MIN_ARABIC_STEM = 3
 
 _french = snowballstemmer.stemmer("french")
 # Words the French stemmer would merge with an unrelated word: "communication" and "commune" both
-# become "comun", "pays" (country) and "pay" both "pay". They are kept whole.
-_KEEP_WHOLE = frozenset({"communication", "communications", "pays"})
+# become "comun", "pays" (country) and "pay" both "pay", "taxi" and "taxe" both "tax". They are
+# kept whole.
+_KEEP_WHOLE = frozenset({"communication", "communications", "pays", "taxi", "taxis"})
 
 
 def _is_arabic(token: str) -> bool:

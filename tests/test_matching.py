@@ -94,6 +94,8 @@ def test_thresholds_are_settings_on_one_scale():
         "quel temps fait-il à Beni Mellal",
         "permis de séjour en Italie",
         "carte grise de ma voiture",
+        "rokhsa dyal taxi",
+        "licence de petit taxi à Beni Mellal",
     ],
 )
 def test_out_of_scope_traps_are_not_answered(assistant, question):
