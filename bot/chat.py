@@ -122,8 +122,9 @@ class TerminalChat:
         self._say("\n\n".join(parts), reply.lang)
         if reply.options:
             self._options = list(reply.options)
-            title = texts.get("reply.related" if reply.entry_id else "chat.pick", reply.lang)
-            lines = [title] + [f"  {n}. {o.label}" for n, o in enumerate(reply.options, 1)]
+            # An answer's options are related questions; other replies already ask to choose.
+            lines = [texts.get("reply.related", reply.lang)] if reply.entry_id else []
+            lines += [f"  {n}. {o.label}" for n, o in enumerate(reply.options, 1)]
             self._say("\n".join(lines), reply.lang)
 
     def _say(self, text: str, lang: str | None = None) -> None:
