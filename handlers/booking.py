@@ -8,10 +8,12 @@ only turns updates into its inputs and its replies into messages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.booking_flow import FlowInput
+from bot.booking_flow import BookingFlow, FlowInput
+from bot.replies import Reply
 from handlers.context import Context, language_of, send_replies, services
 
 __all__ = [
@@ -26,34 +28,31 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-async def on_book(update: Update, context: Context) -> None:
-    """/book (or the deep link ?start=book): the first step of the booking."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    shared = services(context)
-    lang = await language_of(update, context)
-    await send_replies(context.bot, chat.id, await shared.flow.start(user.id, lang), shared)
+FlowStep = Callable[[BookingFlow, int, str], Awaitable[list[Reply]]]
 
 
-async def on_cancel(update: Update, context: Context) -> None:
-    """/cancel: leave the booking at any step."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    shared = services(context)
-    lang = await language_of(update, context)
-    await send_replies(context.bot, chat.id, await shared.flow.cancel(user.id, lang), shared)
+def _flow_command(step: FlowStep, doc: str) -> Callable[[Update, Context], Awaitable[None]]:
+    """A command that hands the user to one entry point of the booking flow."""
+
+    async def handler(update: Update, context: Context) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        shared = services(context)
+        lang = await language_of(update, context)
+        await send_replies(context.bot, chat.id, await step(shared.flow, user.id, lang), shared)
+
+    handler.__doc__ = doc
+    return handler
 
 
-async def on_my_bookings(update: Update, context: Context) -> None:
-    """/mybookings: each active booking with buttons to change or cancel it."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return
-    shared = services(context)
-    lang = await language_of(update, context)
-    await send_replies(context.bot, chat.id, await shared.flow.my_bookings(user.id, lang), shared)
+on_book = _flow_command(
+    BookingFlow.start, "/book (or the deep link ?start=book): the first step of the booking."
+)
+on_cancel = _flow_command(BookingFlow.cancel, "/cancel: leave the booking at any step.")
+on_my_bookings = _flow_command(
+    BookingFlow.my_bookings, "/mybookings: each active booking with buttons to change or cancel."
+)
 
 
 async def on_booking_button(update: Update, context: Context) -> None:
@@ -119,8 +118,6 @@ async def sweep(context: Context) -> None:
 
 
 async def _notify(context: Context, user_id: int, text: str, lang: str) -> None:
-    from bot.replies import Reply
-
     try:
         await send_replies(context.bot, user_id, [Reply(text, lang)], services(context))
     except Exception:

@@ -16,7 +16,7 @@ from watchfiles import Change, awatch
 
 from bot.reload import ReloadOutcome, describe, reload_folder
 from bot.services import Services
-from handlers.admin import admins_only
+from handlers.admin import Admin, admins_only
 from handlers.context import Context, say
 
 __all__ = ["on_reload", "reload_now", "start_watching", "stop_watching"]
@@ -64,10 +64,14 @@ async def _tell_admins(app: Application, services: Services, outcome: ReloadOutc
             log.warning("an admin could not be told about the reload")
 
 
-@admins_only
 async def on_reload(update: Update, context: Context) -> None:
     """/reload: check and load the knowledge now (the outcome goes to every admin)."""
-    await reload_now(context.application)
+
+    @admins_only
+    async def reload_for(_: Update, __: Admin) -> None:
+        await reload_now(context.application)
+
+    await reload_for(update, context)
 
 
 def start_watching(app: Application) -> None:
