@@ -256,6 +256,9 @@ def _ask(settings: Settings, question: str, lang: str | None, as_json_output: bo
 
 
 def _chat(settings: Settings) -> int:
+    if settings.log_level == "INFO":
+        # The chat is a conversation on this terminal: start-up lines would only get in the way.
+        logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(_chat_loop(settings))
 
 
