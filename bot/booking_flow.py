@@ -235,27 +235,22 @@ class BookingFlow:
             return [Reply(self.t("book.bad_name", lang), lang)]
         state.update(name=name, step="phone")
         await self._save(user_id, state)
-        return [
-            Reply(
-                self.t("book.ask_phone", lang),
-                lang,
-                request_phone=True,
-                phone_label=self.t("book.share_phone", lang),
-            )
-        ]
+        return [self._phone_question("book.ask_phone", lang)]
+
+    def _phone_question(self, key: str, lang: str) -> Reply:
+        """Ask for the phone, with the channel's "share my number" control."""
+        return Reply(
+            self.t(key, lang),
+            lang,
+            request_phone=True,
+            phone_label=self.t("book.share_phone", lang),
+        )
 
     async def _got_phone(self, user_id: int, state: dict[str, Any], text: str):
         lang = state["lang"]
         phone = parse_phone(text)
         if phone is None:
-            return [
-                Reply(
-                    self.t("book.bad_phone", lang),
-                    lang,
-                    request_phone=True,
-                    phone_label=self.t("book.share_phone", lang),
-                )
-            ]
+            return [self._phone_question("book.bad_phone", lang)]
         state.update(phone=phone, step="country")
         await self._save(user_id, state)
         return [Reply(self.t("book.ask_country", lang), lang, remove_keyboard=True)]
