@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bot.booking_store import BookingRow, BookingStore, WaitlistRow
+from bot.clock import Clock, system_clock
 from bot.errors import BotError
-from bot.events import Event, Slot
+from bot.events import NEXT_EDITION, Event, EventSchedule, Slot
 
 __all__ = [
     "CODE_ALPHABET",
@@ -74,10 +75,6 @@ class Reminder:
     kind: str  # "24h" or "2h"
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def normalize_code(text: str) -> str:
     """Codes are typed back by admins: case and spaces do not matter."""
     return "".join(text.split()).upper().replace("-", "")
@@ -87,14 +84,19 @@ class BookingService:
     def __init__(
         self,
         store: BookingStore,
-        events: list[Event],
-        clock: Callable[[], datetime] = utc_now,
+        events: EventSchedule | Iterable[Event],
+        clock: Clock = system_clock,
         offer_minutes: int = 30,
     ) -> None:
         self.store = store
-        self.events = {event.id: event for event in events}
         self.clock = clock
         self.offer_time = timedelta(minutes=offer_minutes)
+        self.use(events if isinstance(events, EventSchedule) else EventSchedule(tuple(events)))
+
+    def use(self, schedule: EventSchedule) -> None:
+        """Serve the events of a (re)loaded events file from now on."""
+        self.events = {event.id: event for event in schedule.events}
+        self.next_edition_planned = schedule.next_edition_planned
 
     # ------------------------------------------------------------------ reading
 
@@ -105,6 +107,24 @@ class BookingService:
     def upcoming_events(self) -> list[Event]:
         now = self.clock()
         return [event for event in self.events.values() if event.is_upcoming(now)]
+
+    def report_event(self, event_id: str | None = None) -> Event | None:
+        """The event an admin report is about: the one named, else the next bookable one,
+        else the latest bookable one. Events only announced have no bookings to report."""
+        bookable = [event for event in self.events.values() if event.bookable]
+        if event_id is not None:
+            return next((event for event in bookable if event.id == event_id), None)
+        now = self.clock()
+        upcoming = [event for event in bookable if event.is_upcoming(now)]
+        if upcoming:
+            return min(upcoming, key=lambda event: event.slots()[0].start)
+        return max(bookable, key=lambda event: event.ends(), default=None)
+
+    def last_edition(self) -> Event | None:
+        """The most recent event that is over, to tell citizens when the last one was."""
+        now = self.clock()
+        past = [event for event in self.events.values() if not event.is_upcoming(now)]
+        return max(past, key=lambda event: event.days[-1], default=None)
 
     def event(self, event_id: str) -> Event | None:
         return self.events.get(event_id)
@@ -219,9 +239,24 @@ class BookingService:
     # ------------------------------------------------------------------ waitlist
 
     async def join_waitlist(self, event_id: str, user_id: int, lang: str) -> int:
-        if event_id not in self.events:
+        """Join an event's waiting list, or (NEXT_EDITION) the list of people told when the
+        booking of an announced next edition opens; that one only if the file plans it."""
+        known = event_id in self.events or (event_id == NEXT_EDITION and self.next_edition_planned)
+        if not known:
             raise BookingClosedError(event_id)
         return await self.store.join_waitlist(event_id, user_id, lang, self.clock())
+
+    async def booking_opened(self) -> list[tuple[WaitlistRow, Event]]:
+        """Once an event is open, everyone waiting for the next edition is told, once: each
+        waiting row is closed and returned with the event to announce."""
+        opened = sorted(self.open_events(), key=lambda event: event.days[0])
+        if not opened:
+            return []
+        told = []
+        for waiting in await self.store.waiting(NEXT_EDITION):
+            await self.store.close_wait(waiting.id, "told")
+            told.append((waiting, opened[0]))
+        return told
 
     async def decline_offer(self, event_id: str, user_id: int) -> WaitlistRow | None:
         """The person declines: their hold ends and the place goes to the next in line."""

@@ -22,10 +22,10 @@ from bot.booking import (
 from bot.booking_store import BookingRow, BookingStore
 from bot.calendar_file import booking_ics
 from bot.dates import format_day, format_slot, format_time, local
-from bot.events import Event
+from bot.events import NEXT_EDITION, Event
 from bot.i18n import Texts
 from bot.phones import parse_phone
-from bot.replies import Option, Reply
+from bot.replies import BOOK_TARGET, Option, Reply, ReplyBuilder
 
 __all__ = ["BookingFlow", "FlowInput"]
 
@@ -40,10 +40,18 @@ class FlowInput:
 
 
 class BookingFlow:
-    def __init__(self, service: BookingService, store: BookingStore, texts: Texts) -> None:
+    def __init__(
+        self,
+        service: BookingService,
+        store: BookingStore,
+        texts: Texts,
+        replies: ReplyBuilder,
+    ) -> None:
         self.service = service
         self.store = store
         self.texts = texts
+        # The agency's contact card comes from the knowledge, which a reload replaces.
+        self.replies = replies
 
     def t(self, key: str, lang: str, **values: object) -> str:
         return self.texts.get(key, lang, **values)
@@ -58,7 +66,7 @@ class BookingFlow:
         events = self.service.open_events()
         if not events:
             await self.store.clear_flow(user_id)
-            return [Reply(self._none_open(lang), lang)]
+            return [self._none_open(lang)]
         if len(events) == 1:
             return await self._choose_day(user_id, {"lang": lang}, events[0])
         await self._save(user_id, {"lang": lang, "step": "event"})
@@ -97,9 +105,9 @@ class BookingFlow:
         if kind == "ev":
             event = self.service.event(arg)
             if event is None or not event.is_open(self.service.clock()):
-                return [Reply(self._none_open(lang), lang)]
+                return [self._none_open(lang)]
             return await self._choose_day(user_id, {"lang": lang}, event)
-        if kind in ("mine", "cancel", "change", "wait", "accept", "decline"):
+        if kind in ("mine", "cancel", "change", "wait", "next", "accept", "decline"):
             return await self._manage(user_id, lang, kind, arg)
         event = self.service.event(state.get("event", ""))
         if event is None:
@@ -313,7 +321,7 @@ class BookingFlow:
             return [self._already(exc.booking, lang)]
         except BookingClosedError:
             await self.store.clear_flow(user_id)
-            return [Reply(self._none_open(lang), lang)]
+            return [self._none_open(lang)]
         await self.store.clear_flow(user_id)
         when = format_slot(booking.slot_start, lang)
         text = self.t(
@@ -321,7 +329,7 @@ class BookingFlow:
             lang,
             code=booking.code,
             when=when,
-            venue=_pick(event.venue.address, lang),
+            venue=event.venue.label_in(lang),
         )
         return [Reply(text, lang), self._confirmation_files(event, booking, lang)]
 
@@ -334,7 +342,10 @@ class BookingFlow:
         return Reply(
             self.t("book.calendar_file", lang),
             lang,
-            document=(f"{booking.code}.ics", booking_ics(event, slot, booking.code, lang)),
+            document=(
+                f"{booking.code}.ics",
+                booking_ics(event, slot, booking.code, lang, stamp=self.service.clock()),
+            ),
             location=location,
         )
 
@@ -399,9 +410,15 @@ class BookingFlow:
             if booking is None or event is None:
                 return [Reply(self.t("book.expired_button", lang), lang)]
             return await self._choose_day(user_id, {"lang": lang, "change": booking.code}, event)
-        if kind == "wait":
-            position = await self.service.join_waitlist(arg, user_id, lang)
+        if kind in ("wait", "next"):
+            try:
+                event_id = NEXT_EDITION if kind == "next" else arg
+                position = await self.service.join_waitlist(event_id, user_id, lang)
+            except BookingClosedError:
+                return [self._none_open(lang)]
             await self.store.clear_flow(user_id)
+            if kind == "next":
+                return [Reply(self.t("waitlist.next_joined", lang), lang)]
             return [Reply(self.t("waitlist.joined", lang, position=position), lang)]
         event_id, _, _slot = arg.partition(":")
         event = self.service.event(event_id)
@@ -444,7 +461,7 @@ class BookingFlow:
     def reminder_reply(self, booking: BookingRow, kind: str) -> Reply:
         lang = booking.language
         event = self.service.event(booking.event_id)
-        venue = _pick(event.venue.address, lang) if event else ""
+        venue = event.venue.label_in(lang) if event else ""
         text = self.t(
             f"reminder.{kind}",
             lang,
@@ -462,28 +479,57 @@ class BookingFlow:
         )
         return Reply(text, lang, options=(Option(self.t("mine.title", lang), f"{PREFIX}mine:"),))
 
-    def _none_open(self, lang: str) -> str:
+    def opened_reply(self, event: Event, lang: str) -> Reply:
+        """To someone who asked to be told: booking has opened, with a button to start."""
+        text = self.t("waitlist.booking_opened", lang, title=event.title_in(lang))
+        return Reply(text, lang, options=(Option(self.t("menu.book", lang), BOOK_TARGET),))
+
+    def _none_open(self, lang: str) -> Reply:
+        """Nothing to book now: when booking opens if that is known; otherwise what is
+        announced or when the last edition was, the waiting list for a next edition only if
+        the events file plans one, and always the agency's contact and website."""
         now = self.service.clock()
+        upcoming = sorted(self.service.upcoming_events(), key=lambda event: event.days[0])
         later = sorted(
-            (e for e in self.service.upcoming_events() if e.booking_opens > now),
-            key=lambda e: e.booking_opens,
+            (event for event in upcoming if event.opens_later(now)),
+            key=lambda event: event.booking_opens or now,
         )
-        if later:
+        if later and later[0].booking_opens is not None:
             opens = local(later[0].booking_opens)
-            return self.t(
-                "book.opens_later",
+            return Reply(
+                self.t(
+                    "book.opens_later",
+                    lang,
+                    title=later[0].title_in(lang),
+                    date=format_day(opens, lang),
+                ),
                 lang,
-                title=later[0].title_in(lang),
-                date=format_day(opens, lang),
             )
-        return self.t("book.none_open", lang)
+        lines = [self.t("book.none_open", lang)]
+        for event in upcoming:
+            if event.booking_closes is not None and event.booking_closed(now):
+                closed = format_day(local(event.booking_closes), lang)
+                lines.append(self.t("book.closed", lang, title=event.title_in(lang), date=closed))
+            elif not event.bookable:
+                lines.append(self._about(event, "book.announced", lang))
+        last = self.service.last_edition()
+        if not upcoming and last is not None:
+            lines.append(self._about(last, "book.last_edition", lang))
+        options: tuple[Option, ...] = ()
+        if self.service.next_edition_planned:
+            lines.append(self.t("book.next_planned", lang))
+            options = (Option(self.t("waitlist.next_join", lang), f"{PREFIX}next:"),)
+        elif not upcoming:
+            lines.append(self.t("book.next_not_announced", lang))
+        lines.append(self.replies.contact_card(lang))
+        return Reply("\n\n".join(lines), lang, options=options)
+
+    def _about(self, event: Event, key: str, lang: str) -> str:
+        """One line on an event that is not booked here: its title, days and place."""
+        days = ", ".join(format_day(day, lang) for day in event.days)
+        return self.t(
+            key, lang, title=event.title_in(lang), day=days, venue=event.venue.label_in(lang)
+        )
 
     async def _save(self, user_id: int, state: dict[str, Any]) -> None:
         await self.store.save_flow(user_id, state, self.service.clock())
-
-
-def _pick(texts: Any, lang: str) -> str:
-    for candidate in (lang, "fr", "ar"):
-        if texts.get(candidate):
-            return str(texts[candidate])
-    return ""

@@ -320,6 +320,15 @@ class BookingStore:
             row = await cursor.fetchone()
         return _waiting(row) if row else None
 
+    async def waiting(self, event_id: str) -> list[WaitlistRow]:
+        """Everyone still waiting on a list, first come first."""
+        async with self._db.execute(
+            "SELECT id, event_id, user_id, language, status, offered_slot, offer_expires_at "
+            "FROM waitlist WHERE event_id = ? AND status = 'waiting' ORDER BY id",
+            (event_id,),
+        ) as cursor:
+            return [_waiting(row) for row in await cursor.fetchall()]
+
     async def offer(self, waiting_id: int, slot_key: str, expires: datetime) -> None:
         await self._db.execute(
             "UPDATE waitlist SET status = 'offered', offered_slot = ?, offer_expires_at = ?, "

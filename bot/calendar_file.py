@@ -24,19 +24,17 @@ REMINDER_BEFORE = timedelta(days=1)
 _CODE_LABEL = {"ar": "رمز الحجز", "fr": "Code de réservation", "en": "Booking code"}
 
 
-def booking_ics(
-    event: Event, slot: Slot, code: str, lang: str, *, stamp: datetime | None = None
-) -> bytes:
-    """The .ics bytes of one booking; `stamp` (DTSTAMP, default now) lets tests pin the output."""
+def booking_ics(event: Event, slot: Slot, code: str, lang: str, *, stamp: datetime) -> bytes:
+    """The .ics bytes of one booking; `stamp` (DTSTAMP) is the program clock's now."""
     title = event.title_in(lang)
     label = _CODE_LABEL.get(lang, _CODE_LABEL["fr"])
     appointment = CalendarEvent()
     appointment.add("uid", f"{code}@{UID_DOMAIN}")
-    appointment.add("dtstamp", (stamp or datetime.now(UTC)).astimezone(UTC))
+    appointment.add("dtstamp", stamp.astimezone(UTC))
     appointment.add("dtstart", slot.start.astimezone(UTC))
     appointment.add("dtend", slot.end.astimezone(UTC))
     appointment.add("summary", f"{title} ({code})")
-    appointment.add("location", event.venue.address_in(lang))
+    appointment.add("location", event.venue.label_in(lang))
     if event.venue.latitude is not None and event.venue.longitude is not None:
         appointment.add("geo", (event.venue.latitude, event.venue.longitude))
     appointment.add("description", f"{label}: {code}\n\n{event.description_in(lang)}")

@@ -30,6 +30,8 @@ class TerminalChat:
     language: str | None = None
     default_language: str = "ar"
     files_dir: Path = field(default_factory=Path.cwd)
+    # Serving the made-up demo event (python -m bot chat --demo-event): said at the start.
+    demo: bool = False
     _options: list[Option] = field(default_factory=list)
 
     @property
@@ -39,6 +41,8 @@ class TerminalChat:
     async def start(self) -> None:
         texts = self.services.texts
         self._say(f"{texts.get('chat.welcome', self.lang)}\n{texts.get('chat.help', self.lang)}")
+        if self.demo:
+            self._say(texts.get("chat.demo", self.lang))
         self._show(self.services.assistant.replies.menu(self.lang))
 
     async def handle(self, line: str) -> bool:

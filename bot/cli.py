@@ -8,18 +8,22 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from collections import Counter
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.analysis import Analyzer, load_stopwords
 from bot.assistant import Assistant
 from bot.chat import TerminalChat
+from bot.clock import Clock, moroccan_today, system_clock
 from bot.config import Settings, load_settings, read_environment
 from bot.conflicts import find_conflicts
+from bot.demo_event import write_demo_events
 from bot.errors import BotError, KnowledgeError, Problem, Severity
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
-from bot.events import check_events
+from bot.events import EventSchedule, check_events
 from bot.kb_stats import format_stats, knowledge_stats
 from bot.knowledge_loader import check_folder, load_knowledge
 from bot.matching import MatchIndex, MatchSettings
@@ -46,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     run = commands.add_parser("run", help="start the Telegram bot (the chat when no token is set)")
     run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
-    commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument(
+        "--demo-event",
+        action="store_true",
+        help="try booking: a made-up event open from today, in a throw-away database",
+    )
 
     ask = commands.add_parser("ask", help="answer one question and show how it was matched")
     ask.add_argument("question")
@@ -75,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
+    """The command line; `clock` is the program's one source of now."""
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(read_environment())
@@ -90,19 +100,20 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "kb" and args.kb_command == "stats":
             knowledge = load_knowledge(args.dir or settings.knowledge_dir)
-            print(format_stats(knowledge_stats(knowledge, date.today())))
+            print(format_stats(knowledge_stats(knowledge, moroccan_today(clock))))
             return 0
         if args.command == "kb" and args.kb_command in ("review", "suggest"):
             return _kb_review(settings, args.since, suggest=args.kb_command == "suggest")
         if args.command == "kb":
-            return _kb_check(args.dir or settings.knowledge_dir, settings.match, args.strict)
+            folder = args.dir or settings.knowledge_dir
+            return _kb_check(folder, settings.match, args.strict, clock())
         if args.command == "eval":
             return _eval(settings, args.file, args.json)
         if args.command == "ask":
             return _ask(settings, args.question, args.lang, args.json)
         if args.command == "chat":
-            return _chat(settings)
-        return _run(settings, webhook=getattr(args, "webhook", False))
+            return _chat(settings, clock, demo=args.demo_event)
+        return _run(settings, clock, webhook=getattr(args, "webhook", False))
     except KnowledgeError as exc:
         print(f"the knowledge folder has problems:\n{exc}", file=sys.stderr)
         return 1
@@ -144,11 +155,17 @@ def _assistant(settings: Settings) -> Assistant:
 CONFLICTS_SHOWN = 15
 
 
-def _kb_check(folder: Path, match: MatchSettings | None = None, strict: bool = False) -> int:
+def _kb_check(
+    folder: Path,
+    match: MatchSettings | None = None,
+    strict: bool = False,
+    now: datetime | None = None,
+) -> int:
     """The knowledge, the events file and the leave-one-out conflicts (bot.conflicts): every
-    problem at once, then one summary line. `strict` refuses warnings too."""
+    problem at once, then one summary line. `strict` refuses warnings too; `now` adds the
+    warnings that depend on the date (a booking window already closed)."""
     knowledge, problems = check_folder(folder)
-    events, event_problems = check_events(folder / EVENTS_FILE)
+    schedule, event_problems = check_events(folder / EVENTS_FILE, now)
     problems = sorted(problems + event_problems)
     conflicts: list[Problem] = []
     if knowledge is not None:
@@ -181,7 +198,7 @@ def _kb_check(folder: Path, match: MatchSettings | None = None, strict: bool = F
     print(
         f"OK: {len(knowledge.entries)} entries, {sum(per_language.values())} questions "
         f"({languages}), {len(knowledge.synonyms)} synonym groups, "
-        f"{len(knowledge.decoys)} out-of-scope subjects, {len(events)} event(s)"
+        f"{len(knowledge.decoys)} out-of-scope subjects, {len(schedule.events)} event(s)"
     )
     return 0
 
@@ -255,17 +272,26 @@ def _ask(settings: Settings, question: str, lang: str | None, as_json_output: bo
     return 0
 
 
-def _chat(settings: Settings) -> int:
+def _chat(settings: Settings, clock: Clock, demo: bool = False) -> int:
     if settings.log_level == "INFO":
         # The chat is a conversation on this terminal: start-up lines would only get in the way.
         logging.getLogger().setLevel(logging.WARNING)
-    return asyncio.run(_chat_loop(settings))
+    if not demo:
+        return asyncio.run(_chat_loop(settings, clock))
+    # The demo books into a database of its own that disappears with the chat, so trial
+    # bookings never mix with real ones.
+    with tempfile.TemporaryDirectory(prefix="mre-bot-demo-") as folder:
+        demo_settings = replace(settings, database_path=Path(folder) / "demo.sqlite3")
+        events = write_demo_events(Path(folder), clock())
+        return asyncio.run(_chat_loop(demo_settings, clock, events))
 
 
-async def _chat_loop(settings: Settings) -> int:
-    services = await Services.open(settings)
+async def _chat_loop(settings: Settings, clock: Clock, events: EventSchedule | None = None) -> int:
+    services = await Services.open(settings, clock, events)
     try:
-        chat = TerminalChat(services, default_language=settings.default_language)
+        chat = TerminalChat(
+            services, default_language=settings.default_language, demo=events is not None
+        )
         await chat.start()
         while True:
             try:
@@ -279,19 +305,19 @@ async def _chat_loop(settings: Settings) -> int:
         await services.close()
 
 
-def _run(settings: Settings, webhook: bool = False) -> int:
+def _run(settings: Settings, clock: Clock, webhook: bool = False) -> int:
     if not settings.telegram_token:
         print(
             "TELEGRAM_BOT_TOKEN is not set (see .env.example): starting the terminal chat.",
             file=sys.stderr,
         )
-        return _chat(settings)
+        return _chat(settings, clock)
     try:
         if webhook:
             settings.require_webhook()
         from handlers import run
 
-        run(settings, webhook=webhook)
+        run(settings, clock, webhook=webhook)
     except BotError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

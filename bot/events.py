@@ -18,16 +18,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.dates import TIME_ZONE
+from bot.dates import TIME_ZONE, local
 from bot.errors import KnowledgeError, Problem, Severity
 from bot.knowledge import ANSWER_LANGUAGES, REQUIRED_LANGUAGES
 from bot.knowledge_loader import _LANGUAGE_NAMES, _closest, _Report, _report_repeated_keys
+from bot.weekday_mentions import weekday_mismatches
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, read_yaml
 
 __all__ = [
+    "NEXT_EDITION",
     "TIME_ZONE",
     "TOPICS",
     "Event",
+    "EventSchedule",
     "Slot",
     "Venue",
     "check_events",
@@ -36,6 +39,9 @@ __all__ = [
 ]
 
 TOPICS = ("building_permit", "housing_aid", "digital_services", "other")
+# The waiting list of an edition announced without dates. Event ids cannot hold '_', so this
+# never names a real event.
+NEXT_EDITION = "_next"
 
 
 def _pick(texts: Mapping[str, str], lang: str) -> str:
@@ -53,12 +59,22 @@ def to_utc(local_time: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Venue:
+    """Where the event takes place. A field staff could not confirm stays empty and is left out
+    of every reply: the headquarters' name is known, its street address is not."""
+
     address: Mapping[str, str]
     latitude: float | None = None
     longitude: float | None = None
+    name: Mapping[str, str] = field(default_factory=dict)
 
     def address_in(self, lang: str) -> str:
         return _pick(self.address, lang)
+
+    def label_in(self, lang: str) -> str:
+        """The name and the address as one line, leaving out what is empty."""
+        parts = (_pick(self.name, lang), _pick(self.address, lang))
+        comma = "، " if lang == "ar" else ", "
+        return comma.join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -80,18 +96,26 @@ class Event:
     description: Mapping[str, str]
     venue: Venue
     days: tuple[date, ...]
-    opens: time
-    closes: time
-    slot_minutes: int
-    capacity: int
-    booking_opens: datetime
-    booking_closes: datetime
-    topics: tuple[str, ...]
+    # The booking terms: all set for an event citizens book through the bot, all left out for
+    # one that is only announced (a past edition, or one booked elsewhere).
+    opens: time | None = None
+    closes: time | None = None
+    slot_minutes: int = 0
+    capacity: int = 0
+    booking_opens: datetime | None = None
+    booking_closes: datetime | None = None
+    topics: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
+    @property
+    def bookable(self) -> bool:
+        return self.booking_opens is not None and self.booking_closes is not None
+
     def slots(self) -> list[Slot]:
         """Every slot of every day, stepped on the local clock and then converted to UTC."""
+        if not self.bookable or self.opens is None or self.closes is None:
+            return []
         step = timedelta(minutes=self.slot_minutes)
         result = []
         for day in self.days:
@@ -106,14 +130,30 @@ class Event:
 
     def is_open(self, now: datetime) -> bool:
         """Bookable now: inside the booking window and with its last slot still ahead."""
+        if self.booking_opens is None or self.booking_closes is None:
+            return False
         slots = self.slots()
         in_window = self.booking_opens <= now < self.booking_closes
         return in_window and bool(slots) and slots[-1].start > now
 
-    def is_upcoming(self, now: datetime) -> bool:
-        """Not over yet: its last slot ends after `now` (bookings can still be shown)."""
+    def opens_later(self, now: datetime) -> bool:
+        """Booking has not opened yet for an event still ahead."""
+        return self.booking_opens is not None and now < self.booking_opens < self.ends()
+
+    def booking_closed(self, now: datetime) -> bool:
+        """A bookable event whose booking window is over (the event itself may still be ahead)."""
+        return self.booking_closes is not None and self.booking_closes <= now
+
+    def ends(self) -> datetime:
+        """The end of its last slot; for an announced event, the midnight after its last day."""
         slots = self.slots()
-        return bool(slots) and slots[-1].end > now
+        if slots:
+            return slots[-1].end
+        return to_utc(datetime.combine(self.days[-1] + timedelta(days=1), time(0, 0)))
+
+    def is_upcoming(self, now: datetime) -> bool:
+        """Not over yet: it ends after `now` (bookings can still be shown)."""
+        return bool(self.days) and self.ends() > now
 
     def title_in(self, lang: str) -> str:
         return _pick(self.title, lang)
@@ -122,43 +162,70 @@ class Event:
         return _pick(self.description, lang)
 
 
-def check_events(path: Path) -> tuple[list[Event], list[Problem]]:
+@dataclass(frozen=True)
+class EventSchedule:
+    """What the events file says: the events, past and coming, and whether the agency has
+    announced another edition (then citizens may ask to be told when its booking opens)."""
+
+    events: tuple[Event, ...] = ()
+    next_edition_planned: bool = False
+
+
+def check_events(path: Path, now: datetime | None = None) -> tuple[EventSchedule, list[Problem]]:
     """Every problem of the events file at once; the events only if none is an error.
 
-    No file means no event is planned: ([], []). Content never raises, however broken.
+    No file means no event is planned. Content never raises, however broken. With `now`, events
+    whose booking window has closed are warned about too (staff forget to retire them).
     """
     path = Path(path)
     if not path.is_file():
-        return [], []
+        return EventSchedule(), []
     report = _FileReport(str(path))
     document = _read(path, report)
-    events = _check_document(document, report) if document is not None else []
+    schedule = _check_document(document, report) if document is not None else EventSchedule()
+    if now is not None:
+        _warn_closed(schedule.events, now, report)
     problems = sorted(report.problems)
     if any(problem.severity is Severity.ERROR for problem in problems):
-        return [], problems
-    return events, problems
+        return EventSchedule(), problems
+    return schedule, problems
 
 
-def load_events(path: Path) -> list[Event]:
+def load_events(path: Path) -> EventSchedule:
     """The events, or KnowledgeError listing every error (warnings are not fatal)."""
-    events, problems = check_events(path)
+    schedule, problems = check_events(path)
     errors = [problem for problem in problems if problem.severity is Severity.ERROR]
     if errors:
         raise KnowledgeError(errors)
-    return events
+    return schedule
+
+
+def _warn_closed(events: tuple[Event, ...], now: datetime, report: _Report) -> None:
+    for event in events:
+        if event.booking_closes is not None and event.booking_closed(now):
+            report.warn(
+                event.line,
+                f"{event.id}: booking closed on {local(event.booking_closes):%Y-%m-%d %H:%M} "
+                "(Moroccan time), so citizens can no longer book it; to keep it as a past "
+                "edition, remove its booking fields (opens, closes, slot_minutes, capacity, "
+                "booking_opens, booking_closes, topics)",
+            )
 
 
 # ----------------------------------------------------------------------------- checks
 
 MAX_ID_LENGTH = 24
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_VENUE_FIELDS = ("address", "latitude", "longitude")
-# Every field is required; the value says what to write when one is missing.
+_VENUE_FIELDS = ("name", "address", "latitude", "longitude")
+_TOP_LEVEL = ("events", "next_edition_planned")
+# The value says what to write when a field is missing. The first five are required; the
+# booking terms (_BOOKING_FIELDS) are all given for a bookable event, or all left out.
 _FIELDS = {
     "id": "a short name in lower case, like mre-day-2027",
     "title": "the title in ar and fr (en optional)",
     "description": "a short description in ar and fr (en optional)",
-    "venue": "the place: address in ar and fr, latitude and longitude (null until confirmed)",
+    "venue": "the place: its name and address in ar and fr (empty until confirmed), latitude "
+    "and longitude (null until confirmed)",
     "days": "the dates, one per line, like - 2027-08-10",
     "opens": "the opening time, like '09:00'",
     "closes": "the closing time, like '16:00'",
@@ -168,18 +235,20 @@ _FIELDS = {
     "booking_closes": "when booking ends, in Moroccan time, like 2027-08-08T18:00",
     "topics": f"the topics offered, from: {', '.join(TOPICS)}",
 }
+_BOOKING_FIELDS = (
+    "opens",
+    "closes",
+    "slot_minutes",
+    "capacity",
+    "booking_opens",
+    "booking_closes",
+    "topics",
+)
+_WEEKDAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WRITTEN_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_WEEKDAY_NAMES = (
-    *("الإثنين", "الاثنين", "الأثنين", "الثلاثاء", "الأربعاء", "الاربعاء", "الخميس"),
-    *("الجمعة", "السبت", "الأحد", "الاحد"),
-    *("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-)
-# A name alone or after a clinging و / ف / ب ("والخميس"); Latin names also in the plural.
-_WEEKDAY = re.compile(r"(?<!\w)[وفب]?(?:" + "|".join(_WEEKDAY_NAMES) + r")s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -234,21 +303,32 @@ def _impossible_date_line(lines: list[str]) -> int:
     return 1
 
 
-def _check_document(data: Any, report: _FileReport) -> list[Event]:
+def _check_document(data: Any, report: _FileReport) -> EventSchedule:
     if not isinstance(data, LineDict):
         report.error(1, "the file must start with 'events:' followed by the events (- id: ...)")
-        return []
+        return EventSchedule()
     _report_repeated_keys(data, report)
     for key in data:
-        if key != "events":
-            hint = _closest(str(key), ["events"])
-            report.error(data.line_of(key), f"unknown section '{key}'{hint}; write 'events:'")
+        if key not in _TOP_LEVEL:
+            hint = _closest(str(key), _TOP_LEVEL)
+            report.error(
+                data.line_of(key),
+                f"unknown section '{key}'{hint}; write 'events:' and 'next_edition_planned:'",
+            )
+    planned = data.get("next_edition_planned", False)
+    if not isinstance(planned, bool):
+        report.error(
+            data.line_of("next_edition_planned"),
+            "'next_edition_planned' must be true (the agency has announced another edition) "
+            "or false",
+        )
+        planned = False
     items = data.get("events")
     if items is None:
-        return []
+        return EventSchedule(next_edition_planned=planned)
     if not isinstance(items, LineList):
         report.error(data.line_of("events"), "'events' must be a list of events, each '- id: ...'")
-        return []
+        return EventSchedule(next_edition_planned=planned)
     events: list[Event] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -258,7 +338,7 @@ def _check_document(data: Any, report: _FileReport) -> list[Event]:
         event = _EventCheck(item, report).run(seen)
         if event is not None:
             events.append(event)
-    return events
+    return EventSchedule(tuple(events), planned)
 
 
 def _as_day(value: Any) -> date | None:
@@ -289,6 +369,8 @@ class _EventCheck:
     item: LineDict
     report: _FileReport
     label: str = ""
+    # (line, text) of every text written, for the weekday check once the days are known.
+    written: list[tuple[int, str]] = field(default_factory=list)
 
     def error(self, line: int, message: str) -> None:
         self.report.error(line, f"{self.label}: {message}")
@@ -302,12 +384,48 @@ class _EventCheck:
                 self.report.error(item.line_of(key), f"unknown field '{key}'{hint}")
         event_id = self.event_id(seen)
         self.label = event_id or f"the event at line {item.line}"
+        bookable = any(key in item for key in _BOOKING_FIELDS)
         for key, what in _FIELDS.items():
-            if key not in item:
+            if key in item:
+                continue
+            if key not in _BOOKING_FIELDS:
                 self.error(item.line, f"add '{key}': {what}")
-        title = self.texts(item, "title", "title", weekdays=True)
-        description = self.texts(item, "description", "description", weekdays=True)
-        venue, days, topics = self.venue(), self.days(), self.topics()
+            elif bookable:
+                self.error(
+                    item.line,
+                    f"add '{key}': {what} (or remove every booking field if citizens do not "
+                    "book this event through the bot)",
+                )
+        title = self.texts(item, "title", "title")
+        description = self.texts(item, "description", "description")
+        venue, days = self.venue(), self.days()
+        if days is not None:
+            self.weekdays(days)
+        terms = self.booking_terms(days) if bookable else {}
+        if (
+            self.report.errors() > errors_before
+            or event_id is None
+            or title is None
+            or description is None
+            or venue is None
+            or days is None
+            or terms is None
+        ):
+            return None
+        return Event(
+            id=event_id,
+            title=title,
+            description=description,
+            venue=venue,
+            days=days,
+            **terms,
+            file=self.report.file,
+            line=item.line,
+        )
+
+    def booking_terms(self, days: tuple[date, ...] | None) -> dict[str, Any] | None:
+        """Hours, slots, places and booking window of a bookable event, or None if wrong."""
+        topics = self.topics()
         opens, closes = self.time("opens"), self.time("closes")
         slot_minutes = self.whole("slot_minutes", 5, 240)
         capacity = self.whole("capacity", 1, 1000)
@@ -318,34 +436,32 @@ class _EventCheck:
         last_start = datetime.combine(days[-1], closes) - timedelta(minutes=slot_minutes)
         if hours_fit and booking_opens is not None and booking_closes is not None:
             self.booking(booking_opens, booking_closes, last_start)
-        if (
-            self.report.errors() > errors_before
-            or event_id is None
-            or title is None
-            or description is None
-            or venue is None
-            or topics is None
-            or capacity is None
-            or booking_opens is None
-            or booking_closes is None
-        ):
+        if topics is None or capacity is None or booking_opens is None or booking_closes is None:
             return None
-        return Event(
-            id=event_id,
-            title=title,
-            description=description,
-            venue=venue,
-            days=days,
-            opens=opens,
-            closes=closes,
-            slot_minutes=slot_minutes,
-            capacity=capacity,
-            booking_opens=to_utc(booking_opens),
-            booking_closes=to_utc(booking_closes),
-            topics=topics,
-            file=self.report.file,
-            line=item.line,
-        )
+        return {
+            "opens": opens,
+            "closes": closes,
+            "slot_minutes": slot_minutes,
+            "capacity": capacity,
+            "booking_opens": to_utc(booking_opens),
+            "booking_closes": to_utc(booking_closes),
+            "topics": topics,
+        }
+
+    def weekdays(self, days: tuple[date, ...]) -> None:
+        """A weekday typed in a text must be that of its date: announcements get it wrong."""
+        for line, text in self.written:
+            for mismatch in weekday_mismatches(text, days):
+                if mismatch.day is not None:
+                    truth = f"{mismatch.day} is a {_WEEKDAY_WORDS[mismatch.day.weekday()]}"
+                else:
+                    dates = ", ".join(str(day) for day in days)
+                    truth = f"the event's day ({dates}) is not a {_WEEKDAY_WORDS[mismatch.named]}"
+                self.report.warn(
+                    line,
+                    f"{self.label}: the text says '{mismatch.written}' but {truth}; the bot "
+                    "writes weekdays from the dates itself, so remove the weekday or correct it",
+                )
 
     def event_id(self, seen: dict[str, int]) -> str | None:
         if "id" not in self.item:
@@ -367,11 +483,14 @@ class _EventCheck:
         return raw
 
     def texts(
-        self, mapping: LineDict, key: str, name: str, *, weekdays: bool
+        self, mapping: LineDict, key: str, name: str, *, may_be_empty: bool = False
     ) -> dict[str, str] | None:
+        """One text per language; `may_be_empty` for facts not confirmed yet (left out)."""
         if key not in mapping:
             return None
         raw, line = mapping[key], mapping.line_of(key)
+        if raw is None and may_be_empty:
+            return {}
         if not isinstance(raw, LineDict):
             self.error(line, f"'{name}' must give one text per language: ar, fr, en")
             return None
@@ -384,17 +503,14 @@ class _EventCheck:
                 self.error(
                     text_line, f"unknown language '{lang}' in '{name}'{hint} (use ar, fr, en)"
                 )
+            elif may_be_empty and (text is None or (isinstance(text, str) and not text.strip())):
+                continue
             elif not isinstance(text, str) or not text.strip():
                 self.error(text_line, f"the '{lang}' text of '{name}' is empty; write it")
             else:
                 texts[str(lang)] = text.strip()
-                for match in _WEEKDAY.finditer(text) if weekdays else ():
-                    self.report.warn(
-                        text_line,
-                        f"{self.label}: weekday names are computed from dates; "
-                        f"remove '{match.group()}'",
-                    )
-        for lang in REQUIRED_LANGUAGES:
+                self.written.append((text_line, text))
+        for lang in () if may_be_empty else REQUIRED_LANGUAGES:
             if lang not in raw:
                 self.error(line, f"add the '{name}' in '{lang}' ({_LANGUAGE_NAMES[lang]})")
         return texts
@@ -411,12 +527,19 @@ class _EventCheck:
             if key not in _VENUE_FIELDS:
                 hint = _closest(str(key), _VENUE_FIELDS)
                 self.error(raw.line_of(key), f"unknown venue field '{key}'{hint}")
-        if "address" not in raw:
-            self.error(raw.line, "add 'address' to the venue, in ar and fr")
-        address = self.texts(raw, "address", "venue.address", weekdays=False)
+        name = self.texts(raw, "name", "venue.name", may_be_empty=True) or {}
+        address = self.texts(raw, "address", "venue.address", may_be_empty=True)
+        if address is None:
+            address = {} if "address" not in raw else None
+        for lang in REQUIRED_LANGUAGES:
+            if address is not None and not name.get(lang) and not address.get(lang):
+                self.error(
+                    raw.line,
+                    f"give the venue a name or an address in '{lang}' ({_LANGUAGE_NAMES[lang]})",
+                )
         latitude, longitude = raw.get("latitude"), raw.get("longitude")
         if latitude is None and longitude is None:
-            return Venue(address, None, None) if address is not None else None
+            return Venue(address, None, None, name) if address is not None else None
         if not (_is_coordinate(latitude, 90) and _is_coordinate(longitude, 180)):
             key = "longitude" if _is_coordinate(latitude, 90) else "latitude"
             self.error(
@@ -425,7 +548,9 @@ class _EventCheck:
                 "or both null until the position is confirmed",
             )
             return None
-        return Venue(address, float(latitude), float(longitude)) if address is not None else None
+        if address is None:
+            return None
+        return Venue(address, float(latitude), float(longitude), name)
 
     def days(self) -> tuple[date, ...] | None:
         if "days" not in self.item:

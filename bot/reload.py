@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.conflicts import find_conflicts
 from bot.errors import Problem, Severity
-from bot.events import Event, check_events
+from bot.events import EventSchedule, check_events
 from bot.i18n import Texts
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge_loader import check_folder
@@ -48,6 +49,8 @@ _HINTS = (
     ("is given twice", "twice"),
     ("closer to", "conflict"),
     ("the file is empty", "empty_file"),
+    ("booking closed on", "booking_closed"),
+    ("the bot writes weekdays", "weekday"),
 )
 
 
@@ -58,7 +61,7 @@ def hint_key(problem: Problem) -> str:
 @dataclass(frozen=True)
 class ReloadOutcome:
     assistant: Assistant | None = None
-    events: list[Event] | None = None
+    schedule: EventSchedule | None = None
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
@@ -74,11 +77,16 @@ class ReloadOutcome:
 
 
 def reload_folder(
-    folder: Path, current: KnowledgeBase, settings: MatchSettings, texts: Texts
+    folder: Path,
+    current: KnowledgeBase,
+    settings: MatchSettings,
+    texts: Texts,
+    now: datetime | None = None,
 ) -> ReloadOutcome:
-    """Read and check the whole folder; build the new assistant only if nothing is wrong."""
+    """Read and check the whole folder; build the new assistant only if nothing is wrong.
+    `now` adds the warnings that depend on the date (a booking window that has closed)."""
     knowledge, problems = check_folder(folder)
-    events, event_problems = check_events(Path(folder) / EVENTS_FILE)
+    schedule, event_problems = check_events(Path(folder) / EVENTS_FILE, now)
     problems = sorted(problems + event_problems)
     if knowledge is None or any(p.severity is Severity.ERROR for p in problems):
         return ReloadOutcome(problems=problems)
@@ -92,7 +100,7 @@ def reload_folder(
         for problem in find_conflicts(knowledge, assistant.index)
         if any(f"of {entry_id} " in problem.message for entry_id in touched)
     ]
-    return ReloadOutcome(assistant, events, added, changed, removed, problems + regressions)
+    return ReloadOutcome(assistant, schedule, added, changed, removed, problems + regressions)
 
 
 def _differences(

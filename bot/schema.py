@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.events import _BOOKING_FIELDS as EVENT_BOOKING_FIELDS
 from bot.events import _FIELDS as EVENT_FIELDS
 from bot.events import _ID as EVENT_ID
 from bot.events import _ISO_DAY, _TIME, _VENUE_FIELDS, TOPICS
@@ -90,7 +91,7 @@ def knowledge_schema() -> dict[str, Any]:
 
 
 def events_schema() -> dict[str, Any]:
-    """The schema of knowledge/events.yml: the communication days citizens can book."""
+    """The schema of knowledge/events.yml: the communication days, past and to book."""
     fields = {
         "id": {
             "type": "string",
@@ -121,13 +122,24 @@ def events_schema() -> dict[str, Any]:
     _same_fields("event", fields, EVENT_FIELDS)
     for name, what in EVENT_FIELDS.items():
         title = name.replace("_", " ").capitalize()
-        fields[name] = {"title": title, "description": f"Required: {what}.", **fields[name]}
+        need = "Booking field" if name in EVENT_BOOKING_FIELDS else "Required"
+        fields[name] = {"title": title, "description": f"{need}: {what}.", **fields[name]}
+    # The booking fields come together: one of them asks for all the others.
+    together = {
+        name: [other for other in EVENT_BOOKING_FIELDS if other != name]
+        for name in EVENT_BOOKING_FIELDS
+    }
     event = {
         "title": "One event",
-        "description": "Every field is required. (FR : tous les champs sont obligatoires.)",
+        "description": (
+            "id, title, description, venue and days are required; the booking fields are all"
+            " given (booked through the bot) or all left out (a past or announced edition)."
+            " (FR : les champs de réservation vont ensemble.)"
+        ),
         "type": "object",
         "properties": fields,
-        "required": list(EVENT_FIELDS),
+        "required": [name for name in EVENT_FIELDS if name not in EVENT_BOOKING_FIELDS],
+        "dependentRequired": together,
         "additionalProperties": False,
     }
     return {
@@ -140,12 +152,20 @@ def events_schema() -> dict[str, Any]:
         ),
         "type": "object",
         "properties": {
+            "next_edition_planned": {
+                "title": "Next edition planned",
+                "description": (
+                    "true once the agency has announced another edition without dates: /book"
+                    " then offers to tell citizens when its booking opens."
+                ),
+                "type": "boolean",
+            },
             "events": {
                 "title": "Events",
                 "description": "The list of events, each starting '- id:'; 'events: []' if none.",
                 "type": ["array", "null"],
                 "items": event,
-            }
+            },
         },
         "additionalProperties": False,
     }
@@ -348,10 +368,11 @@ def _agency_texts(description: str) -> dict[str, Any]:
 
 def _venue() -> dict[str, Any]:
     fields = {
-        "address": {
-            "title": "Address",
-            **_texts(ANSWER_LANGUAGES, closed=True),
+        "name": {
+            "title": "Name",
+            **_unconfirmed_texts("The place's name, like the headquarters."),
         },
+        "address": {"title": "Address", **_unconfirmed_texts("The street address.")},
         "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
         "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
     }
@@ -359,9 +380,19 @@ def _venue() -> dict[str, Any]:
     return {
         "type": "object",
         "properties": fields,
-        "required": ["address"],
+        "anyOf": [{"required": ["name"]}, {"required": ["address"]}],
         "additionalProperties": False,
-        "anyOf": [_both_numbers(), _both_null()],
+        "allOf": [{"anyOf": [_both_numbers(), _both_null()]}],
+    }
+
+
+def _unconfirmed_texts(description: str) -> dict[str, Any]:
+    """Texts per language that stay empty ("") until the agency confirms them."""
+    return {
+        "description": f"{description} Leave a language empty until it is confirmed.",
+        "type": ["object", "null"],
+        "properties": {lang: {"type": ["string", "null"]} for lang in ANSWER_LANGUAGES},
+        "additionalProperties": False,
     }
 
 

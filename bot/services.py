@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from bot.assistant import Assistant
 from bot.booking import BookingService
 from bot.booking_flow import BookingFlow
+from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.events import load_events
+from bot.events import EventSchedule, load_events
 from bot.i18n import LANGUAGES, Texts
 from bot.reload import ReloadOutcome
 from bot.storage import Storage
@@ -28,32 +29,42 @@ class Services:
     storage: Storage
     booking: BookingService
     flow: BookingFlow
+    # The one clock of the program: bookings, reminders, storage stamps and checks read it.
+    clock: Clock = system_clock
 
     @property
     def texts(self) -> Texts:
         return self.assistant.texts
 
     @classmethod
-    async def open(cls, settings: Settings) -> Services:
+    async def open(
+        cls,
+        settings: Settings,
+        clock: Clock = system_clock,
+        events: EventSchedule | None = None,
+    ) -> Services:
+        """Everything a channel needs; `events` replaces the events file (the demo event)."""
         assistant = Assistant.from_folder(settings.knowledge_dir, settings.match)
-        events = load_events(settings.knowledge_dir / EVENTS_FILE)
-        storage = await Storage.open(settings.database_path)
+        if events is None:
+            events = load_events(settings.knowledge_dir / EVENTS_FILE)
+        storage = await Storage.open(settings.database_path, clock)
         booking = BookingService(
-            storage.bookings, events, offer_minutes=settings.waitlist_hold_minutes
+            storage.bookings, events, clock=clock, offer_minutes=settings.waitlist_hold_minutes
         )
-        flow = BookingFlow(booking, storage.bookings, assistant.texts)
+        flow = BookingFlow(booking, storage.bookings, assistant.texts, assistant.replies)
         log.info(
             "knowledge loaded: %d entries, %d events",
             len(assistant.knowledge.entries),
-            len(events),
+            len(events.events),
         )
-        return cls(settings, assistant, storage, booking, flow)
+        return cls(settings, assistant, storage, booking, flow, clock)
 
     def swap(self, outcome: ReloadOutcome) -> None:
         """Serve the next question with the new knowledge and events (one assignment each)."""
-        assert outcome.assistant is not None and outcome.events is not None
+        assert outcome.assistant is not None and outcome.schedule is not None
         self.assistant = outcome.assistant
-        self.booking.events = {event.id: event for event in outcome.events}
+        self.flow.replies = outcome.assistant.replies
+        self.booking.use(outcome.schedule)
 
     async def close(self) -> None:
         await self.storage.close()

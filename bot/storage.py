@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 
 from bot.booking_store import SCHEMA as BOOKING_SCHEMA
-from bot.booking_store import BookingStore
+from bot.booking_store import BookingStore, iso
+from bot.clock import Clock, system_clock
 
 __all__ = ["Storage", "UnansweredQuestion"]
 
@@ -55,17 +56,18 @@ class UnansweredQuestion:
     created_at: datetime
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class Storage:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, clock: Clock = system_clock) -> None:
         self._db = connection
+        self._clock = clock
         self.bookings = BookingStore(connection)
 
+    def _now(self) -> str:
+        """The time stamp of a new row, from the program's clock (tests move it)."""
+        return iso(self._clock())
+
     @classmethod
-    async def open(cls, path: Path | str) -> Storage:
+    async def open(cls, path: Path | str, clock: Clock = system_clock) -> Storage:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(str(path))
@@ -73,7 +75,7 @@ class Storage:
         await connection.execute("PRAGMA foreign_keys=ON")
         await connection.executescript(_SCHEMA + BOOKING_SCHEMA)
         await connection.commit()
-        return cls(connection)
+        return cls(connection, clock)
 
     async def close(self) -> None:
         await self._db.close()
@@ -88,7 +90,7 @@ class Storage:
         return row[0] if row else None
 
     async def set_language(self, user_id: int, language: str) -> None:
-        now = _now()
+        now = self._now()
         await self._db.execute(
             "INSERT INTO users (user_id, language, created_at, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, "
@@ -108,7 +110,7 @@ class Storage:
     async def record_feedback(self, entry_id: str, helpful: bool, language: str) -> None:
         await self._db.execute(
             "INSERT INTO feedback (entry_id, helpful, language, created_at) VALUES (?, ?, ?, ?)",
-            (entry_id, int(helpful), language, _now()),
+            (entry_id, int(helpful), language, self._now()),
         )
         await self._db.commit()
 
@@ -126,7 +128,7 @@ class Storage:
         await self._db.execute(
             "INSERT INTO unanswered (text, language, decision, candidates, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (text, language, decision, json.dumps(list(candidates)), _now()),
+            (text, language, decision, json.dumps(list(candidates)), self._now()),
         )
         await self._db.commit()
 

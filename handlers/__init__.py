@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.i18n import LANGUAGES, Texts
 from bot.services import Services
@@ -53,7 +54,8 @@ _MEDIA = (
 )
 
 
-def build_application(settings: Settings) -> Application:
+def build_application(settings: Settings, clock: Clock = system_clock) -> Application:
+    """The Telegram application; `clock` is the program's one source of now (tests move it)."""
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
@@ -67,6 +69,7 @@ def build_application(settings: Settings) -> Application:
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
     application = builder.build()
     application.bot_data["settings"] = settings
+    application.bot_data["clock"] = clock
     _register(application)
     return application
 
@@ -125,7 +128,7 @@ def _register(app: Application) -> None:
 
 async def _post_init(app: Application) -> None:
     settings: Settings = app.bot_data["settings"]
-    services = await Services.open(settings)
+    services = await Services.open(settings, app.bot_data["clock"])
     app.bot_data["services"] = services
     await _register_commands(app, services.texts)
     if app.job_queue is not None:
@@ -155,9 +158,9 @@ async def _post_shutdown(app: Application) -> None:
         await services.close()
 
 
-def run(settings: Settings, webhook: bool = False) -> None:
+def run(settings: Settings, clock: Clock = system_clock, webhook: bool = False) -> None:
     """Start the bot: long polling, or a webhook behind the settings' public URL."""
-    application = build_application(settings)
+    application = build_application(settings, clock)
     if not webhook:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return

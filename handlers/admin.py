@@ -53,14 +53,9 @@ class Admin:
         """The event named in the command, else the next upcoming one, else the latest; says
         so when there is none."""
         booking = self.shared.booking
-        if self.args:
-            found = booking.event(self.args[0])
-        elif upcoming := booking.upcoming_events():
-            found = min(upcoming, key=lambda e: e.slots()[0].start)
-        else:
-            found = max(booking.events.values(), key=lambda e: e.slots()[-1].start, default=None)
+        found = booking.report_event(self.args[0] if self.args else None)
         if found is None:
-            await self.say_key("admin.no_event")
+            await self.say_key("admin.no_event" if self.args else "admin.no_bookable_event")
         return found
 
 

@@ -89,8 +89,9 @@ async def on_flow_message(update: Update, context: Context) -> bool:
 
 
 async def sweep(context: Context) -> None:
-    """Every few seconds: due reminders, expired offers, new offers. All state is in SQLite, so
-    a restart loses nothing and the job queue keeps nothing."""
+    """Every few seconds: due reminders, expired offers, new offers, and the news that booking
+    has opened for those who asked. All state is in SQLite, so a restart loses nothing and the
+    job queue keeps nothing."""
     shared = services(context)
     booking, flow = shared.booking, shared.flow
     for reminder in await booking.due_reminders():
@@ -115,6 +116,12 @@ async def sweep(context: Context) -> None:
         except Exception:
             log.warning("a waiting-list offer could not be sent")
         await booking.store.mark_notified(offer.id)
+    for waiting, event in await booking.booking_opened():
+        try:
+            reply = flow.opened_reply(event, waiting.language)
+            await send_replies(context.bot, waiting.user_id, [reply], shared)
+        except Exception:
+            log.warning("a booking-opened notice could not be sent")
 
 
 async def _notify(context: Context, user_id: int, text: str, lang: str) -> None:

@@ -40,6 +40,7 @@ async def reload_now(app: Application) -> ReloadOutcome:
             services.assistant.knowledge,
             settings.match,
             services.texts,
+            services.clock(),
         )
         if outcome.accepted:
             services.swap(outcome)

@@ -1,9 +1,12 @@
-"""Booking rules against a real SQLite file: places, codes, changes, waitlist, reminders."""
+"""Booking rules against a real SQLite file: places, codes, changes, waitlist, reminders.
+
+The events are the test's own, dated relative to the frozen clock (tests/support/clock.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -16,28 +19,28 @@ from bot.booking import (
     UnknownBookingError,
     normalize_code,
 )
-from bot.events import Event, Venue
+from bot.events import NEXT_EDITION, Event, EventSchedule, Venue, to_utc
 from bot.storage import Storage
+from tests.support.clock import FROZEN_NOW, FrozenClock
+from tests.support.events import day_after, next_clock_change
+
+EVENT_ID = "mre-day"
+# Two days two months after the frozen now, booked from 09:00 to 11:00 in half hours.
+DAY1 = day_after(FROZEN_NOW, 60)
+DAY2 = DAY1 + timedelta(days=1)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+def key(day: date, hhmm: str) -> str:
+    """A slot's key: its local day and start, as the flow's buttons carry it."""
+    return f"{day:%Y%m%d}{hhmm}"
 
 
 def make_event(
-    days: tuple[date, ...] = (date(2027, 8, 9), date(2027, 8, 10)),
+    days: tuple[date, ...] = (DAY1, DAY2),
     capacity: int = 5,
-    event_id: str = "mre-day-2027",
+    event_id: str = EVENT_ID,
 ) -> Event:
+    """Open for booking since a month before the frozen now, until the eve of its first day."""
     return Event(
         id=event_id,
         title={"ar": "اليوم التواصلي", "fr": "Journée de communication"},
@@ -48,22 +51,17 @@ def make_event(
         closes=time(11, 0),
         slot_minutes=30,
         capacity=capacity,
-        booking_opens=datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
-        booking_closes=datetime(2027, 8, 8, 17, 0, tzinfo=UTC),
+        booking_opens=FROZEN_NOW - timedelta(days=30),
+        booking_closes=to_utc(datetime.combine(days[0] - timedelta(days=1), time(18, 0))),
         topics=("building_permit", "housing_aid", "digital_services", "other"),
     )
 
 
 @pytest.fixture
-async def storage(tmp_path):
-    store = await Storage.open(tmp_path / "bot.sqlite3")
+async def storage(tmp_path, clock):
+    store = await Storage.open(tmp_path / "bot.sqlite3", clock)
     yield store
     await store.close()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2027, 1, 15, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -85,7 +83,7 @@ def person(user_id: int) -> dict[str, object]:
 async def test_two_hundred_at_once_for_five_places(service):
     async def attempt(user_id: int) -> str:
         try:
-            await service.book("mre-day-2027", "202708090900", **person(user_id))
+            await service.book(EVENT_ID, key(DAY1, "0900"), **person(user_id))
         except SlotFullError:
             return "full"
         return "booked"
@@ -94,12 +92,12 @@ async def test_two_hundred_at_once_for_five_places(service):
     assert outcomes.count("booked") == 5
     assert outcomes.count("full") == 195
     places = await service.places_left(make_event())
-    assert places["202708090900"] == 0
-    assert places["202708090930"] == 5  # other slots are offered instead
+    assert places[key(DAY1, "0900")] == 0
+    assert places[key(DAY1, "0930")] == 5  # other slots are offered instead
 
 
 async def test_codes_are_easy_to_read_aloud(service):
-    booking = await service.book("mre-day-2027", "202708091000", **person(1))
+    booking = await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     assert len(booking.code) == 6
     assert set(booking.code) <= set(CODE_ALPHABET)
     assert not set(booking.code) & set("0O1I")
@@ -109,45 +107,45 @@ async def test_codes_are_easy_to_read_aloud(service):
 
 
 async def test_one_active_booking_per_user_per_event(service):
-    first = await service.book("mre-day-2027", "202708091000", **person(1))
+    first = await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     with pytest.raises(AlreadyBookedError) as caught:
-        await service.book("mre-day-2027", "202708100900", **person(1))
+        await service.book(EVENT_ID, key(DAY2, "0900"), **person(1))
     assert caught.value.booking.code == first.code
 
 
 async def test_cancel_frees_the_place_at_once(service):
     event = make_event()
-    bookings = [await service.book(event.id, "202708090900", **person(n)) for n in range(5)]
+    bookings = [await service.book(event.id, key(DAY1, "0900"), **person(n)) for n in range(5)]
     with pytest.raises(SlotFullError):
-        await service.book(event.id, "202708090900", **person(9))
+        await service.book(event.id, key(DAY1, "0900"), **person(9))
     await service.cancel(2, bookings[2].code)
-    assert (await service.places_left(event))["202708090900"] == 1
-    again = await service.book(event.id, "202708090900", **person(9))
-    assert again.slot_key == "202708090900"
+    assert (await service.places_left(event))[key(DAY1, "0900")] == 1
+    again = await service.book(event.id, key(DAY1, "0900"), **person(9))
+    assert again.slot_key == key(DAY1, "0900")
     with pytest.raises(UnknownBookingError):
         await service.cancel(3, bookings[2].code)  # not theirs, and already cancelled
 
 
 async def test_change_slot_moves_the_booking_and_frees_the_old_one(service):
     event = make_event()
-    booking = await service.book(event.id, "202708090900", **person(1))
-    moved = await service.change_slot(1, booking.code, "202708101030")
-    assert moved.code == booking.code and moved.slot_key == "202708101030"
+    booking = await service.book(event.id, key(DAY1, "0900"), **person(1))
+    moved = await service.change_slot(1, booking.code, key(DAY2, "1030"))
+    assert moved.code == booking.code and moved.slot_key == key(DAY2, "1030")
     places = await service.places_left(event)
-    assert places["202708090900"] == 5 and places["202708101030"] == 4
+    assert places[key(DAY1, "0900")] == 5 and places[key(DAY2, "1030")] == 4
     for n in range(2, 6):
-        await service.book(event.id, "202708091000", **person(n))
-    await service.book(event.id, "202708091000", **person(6))
+        await service.book(event.id, key(DAY1, "1000"), **person(n))
+    await service.book(event.id, key(DAY1, "1000"), **person(6))
     with pytest.raises(SlotFullError):
-        await service.change_slot(1, booking.code, "202708091000")
+        await service.change_slot(1, booking.code, key(DAY1, "1000"))
 
 
 async def test_booking_window_is_enforced(service, clock):
-    clock.now = datetime(2026, 11, 30, tzinfo=UTC)
+    clock.now = FROZEN_NOW - timedelta(days=31)  # the day before booking opens
     with pytest.raises(BookingClosedError):
-        await service.book("mre-day-2027", "202708090900", **person(1))
+        await service.book(EVENT_ID, key(DAY1, "0900"), **person(1))
     assert service.open_events() == []
-    assert [e.id for e in service.upcoming_events()] == ["mre-day-2027"]
+    assert [e.id for e in service.upcoming_events()] == [EVENT_ID]
 
 
 async def test_waitlist_offer_is_held_then_passed_on(service, clock):
@@ -173,7 +171,7 @@ async def test_waitlist_offer_is_held_then_passed_on(service, clock):
 
 
 async def test_reminders_24h_and_2h_once_each(service, clock):
-    booking = await service.book("mre-day-2027", "202708091000", **person(1))
+    booking = await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     assert await service.due_reminders() == []
     clock.now = booking.slot_start - timedelta(hours=23)
     [day_before] = await service.due_reminders()
@@ -190,7 +188,7 @@ async def test_reminders_24h_and_2h_once_each(service, clock):
 
 async def test_late_booking_gets_no_reminder_spam(service, clock):
     event = make_event()
-    slot = event.slot("202708091030")
+    slot = event.slot(key(DAY1, "1030"))
     assert slot is not None
     clock.now = slot.start - timedelta(hours=1, minutes=30)
     service.events = {event.id: _replace_window(event, slot.start)}
@@ -206,17 +204,18 @@ def _replace_window(event: Event, until: datetime) -> Event:
 
 
 async def test_reminders_across_a_change_of_morocco_offset(storage):
-    # Ramadan 2027: Morocco is at UTC+0 from late January to late March; outside, UTC+1.
-    before = make_event(days=(date(2027, 1, 20),), event_id="winter")
-    during = make_event(days=(date(2027, 2, 20),), event_id="ramadan")
-    [w] = before.slots()[:1]
-    [r] = during.slots()[:1]
-    assert w.start.hour != r.start.hour  # same 09:00 on the wall, different UTC hours
-    assert {w.start.hour, r.start.hour} == {8, 9}
-    clock = Clock(datetime(2027, 1, 2, tzinfo=UTC))
-    service = BookingService(storage.bookings, [before, during], clock=clock)
-    booking = await service.book("ramadan", r.key, **person(1))
-    clock.now = r.start - timedelta(hours=24) - timedelta(seconds=1)
+    # Ramadan moves Morocco between UTC+1 and UTC+0: the next change after the frozen now.
+    change, offset_before, offset_after = next_clock_change(FROZEN_NOW)
+    assert {offset_before, offset_after} == {timedelta(hours=1), timedelta(0)}
+    before = make_event(days=(change - timedelta(days=3),), event_id="before")
+    after = make_event(days=(change + timedelta(days=3),), event_id="after")
+    [b] = before.slots()[:1]
+    [a] = after.slots()[:1]
+    assert {b.start.hour, a.start.hour} == {8, 9}  # same 09:00 on the wall, other UTC hours
+    clock = FrozenClock()
+    service = BookingService(storage.bookings, [before, after], clock=clock)
+    booking = await service.book("after", a.key, **person(1))
+    clock.now = a.start - timedelta(hours=24) - timedelta(seconds=1)
     assert await service.due_reminders() == []
     clock.advance(seconds=2)
     [reminder] = await service.due_reminders()
@@ -224,18 +223,75 @@ async def test_reminders_across_a_change_of_morocco_offset(storage):
 
 
 async def test_check_in_outcomes(service, clock):
-    booking = await service.book("mre-day-2027", "202708091000", **person(1))
+    booking = await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     assert (await service.check_in("nope99")).outcome == "unknown"
     first = await service.check_in(f" {booking.code.lower()} ")
     assert first.outcome == "ok" and first.booking.checked_in_at == clock.now
     again = await service.check_in(booking.code)
     assert again.outcome == "already" and again.booking.checked_in_at == clock.now
-    other = await service.book("mre-day-2027", "202708091000", **person(2))
+    other = await service.book(EVENT_ID, key(DAY1, "1000"), **person(2))
     await service.cancel(2, other.code)
     assert (await service.check_in(other.code)).outcome == "cancelled"
 
 
 async def test_forget_deletes_the_bookings(service, storage):
-    await service.book("mre-day-2027", "202708091000", **person(1))
+    await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     await storage.forget_user(1)
     assert await service.bookings_of(1) == []
+
+
+# ----------------------------------------------------------------------------- next edition
+
+
+async def test_the_next_edition_list_exists_only_when_the_file_plans_one(storage, clock):
+    service = BookingService(storage.bookings, EventSchedule(), clock=clock)
+    with pytest.raises(BookingClosedError):
+        await service.join_waitlist(NEXT_EDITION, 1, "fr")
+    service.use(EventSchedule(next_edition_planned=True))
+    assert await service.join_waitlist(NEXT_EDITION, 1, "fr") == 1
+    assert await service.join_waitlist(NEXT_EDITION, 2, "ar") == 2
+    assert await service.join_waitlist(NEXT_EDITION, 1, "fr") == 1  # once per person
+
+
+async def test_those_waiting_for_the_next_edition_are_told_once_when_booking_opens(storage, clock):
+    service = BookingService(
+        storage.bookings, EventSchedule(next_edition_planned=True), clock=clock
+    )
+    await service.join_waitlist(NEXT_EDITION, 1, "fr")
+    await service.join_waitlist(NEXT_EDITION, 2, "ar")
+    assert await service.booking_opened() == []  # nothing open yet: nobody is told
+    later = make_event()
+    service.use(EventSchedule((later,), next_edition_planned=True))
+    told = await service.booking_opened()
+    assert [(row.user_id, row.language, event.id) for row, event in told] == [
+        (1, "fr", EVENT_ID),
+        (2, "ar", EVENT_ID),
+    ]
+    assert await service.booking_opened() == []
+
+
+async def test_last_edition_and_the_event_of_admin_reports(storage, clock):
+    past = Event(
+        id="past",
+        title={"ar": "دورة سابقة", "fr": "Édition passée"},
+        description={"ar": "لقاء", "fr": "Rencontre"},
+        venue=Venue({}, name={"ar": "المقر", "fr": "Siège"}),
+        days=(day_after(FROZEN_NOW, -200),),
+    )
+    service = BookingService(storage.bookings, [past], clock=clock)
+    assert service.last_edition() == past
+    assert service.report_event() is None  # an announced event has no bookings to report
+    assert service.report_event("past") is None
+    bookable = make_event()
+    service.use(EventSchedule((past, bookable)))
+    assert service.report_event() == bookable == service.report_event(EVENT_ID)
+    clock.now = bookable.ends() + timedelta(days=1)
+    assert service.report_event() == bookable  # over, but still the latest one with bookings
+    assert service.last_edition() == bookable
+
+
+async def test_storage_stamps_come_from_the_programs_clock(storage, clock):
+    clock.advance(days=3, minutes=7)
+    await storage.record_unanswered("wach kayn chi jdid", "ar", "unknown", [])
+    [row] = await storage.unanswered()
+    assert row.created_at == clock.now

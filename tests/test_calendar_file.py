@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -12,13 +11,34 @@ from icalendar import Calendar
 from bot.calendar_file import booking_ics
 from bot.events import load_events
 
-SHIPPED = Path(__file__).resolve().parent.parent / "knowledge" / "events.yml"
+# An event of the test's own: the file's dates are read as they are, whatever today is.
+EVENTS = """\
+events:
+  - id: mre-day
+    title: {ar: اليوم التواصلي لفائدة مغاربة العالم, fr: Journée de communication}
+    description: {ar: لقاء مع مغاربة العالم, fr: Rencontre avec les Marocains du monde}
+    venue:
+      name: {ar: مقر الوكالة الحضرية لبني ملال, fr: Siège de l'Agence urbaine de Béni Mellal}
+      address: {ar: بني ملال, fr: Béni Mellal}
+      latitude: null
+      longitude: null
+    days: [2027-08-09, 2027-08-10]
+    opens: "09:00"
+    closes: "16:00"
+    slot_minutes: 30
+    capacity: 5
+    booking_opens: 2026-12-01T09:00
+    booking_closes: 2027-08-08T18:00
+    topics: [building_permit, housing_aid]
+"""
 STAMP = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def event():
-    (event,) = load_events(SHIPPED)
+def event(tmp_path_factory):
+    path = tmp_path_factory.mktemp("events") / "events.yml"
+    path.write_text(EVENTS, encoding="utf-8")
+    (event,) = load_events(path).events
     return event
 
 
@@ -69,3 +89,15 @@ def test_same_booking_gives_the_same_bytes(event):
     slot = event.slots()[0]
     first = booking_ics(event, slot, "K7M2QX", "fr", stamp=STAMP)
     assert booking_ics(event, slot, "K7M2QX", "fr", stamp=STAMP) == first
+
+
+def test_the_stamp_is_the_clock_it_is_given(event):
+    later = STAMP + timedelta(days=3)
+    _, appointment = parse(booking_ics(event, event.slots()[0], "K7M2QX", "fr", stamp=later))
+    assert appointment.decoded("DTSTAMP") == later
+
+
+def test_a_venue_without_its_address_is_named_alone(event):
+    unnamed = replace(event, venue=replace(event.venue, address={}))
+    _, appointment = parse(booking_ics(unnamed, unnamed.slots()[0], "K7M2QX", "fr", stamp=STAMP))
+    assert str(appointment["LOCATION"]) == "Siège de l'Agence urbaine de Béni Mellal"

@@ -8,10 +8,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot.chat import TerminalChat
 from bot.cli import main
 from bot.config import load_settings
 from bot.services import Services
+from tests.support.events import closed_event, events_file, knowledge_with_events
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,9 +104,9 @@ def test_a_wrong_setting_is_named(monkeypatch, capsys):
     assert "MATCH_MIN_SCORE" in capsys.readouterr().err
 
 
-async def test_terminal_chat_menu_answer_and_follow_up(tmp_path):
+async def test_terminal_chat_menu_answer_and_follow_up(tmp_path, clock):
     settings = replace(load_settings({}), database_path=tmp_path / "bot.sqlite3")
-    services = await Services.open(settings)
+    services = await Services.open(settings, clock)
     lines: list[str] = []
     chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
     try:
@@ -118,29 +121,113 @@ async def test_terminal_chat_menu_answer_and_follow_up(tmp_path):
         await chat.handle("/lang ar")
         await chat.handle("1")
         assert "\u200f" in lines[-1]  # Arabic lines are marked right-to-left
-        await chat.handle("/book")  # the shipped event opens for booking on 1 December 2026
-        assert "1 دجنبر 2026" in lines[-1]
         assert await chat.handle("/quit") is False
     finally:
         await services.close()
 
 
-def test_python_m_bot_without_token_starts_the_chat(tmp_path):
+# The shipped events file holds only the 2025 edition, on 12 August 2025: a Tuesday.
+NOTHING_TO_BOOK = {
+    "fr": (
+        "Aucune journée de communication n'est ouverte à la réservation pour le moment.",
+        "a eu lieu le mardi 12 août 2025 (Siège de l'Agence urbaine de Béni Mellal)",
+        "Aucune prochaine édition n'est annoncée pour l'instant",
+        "Site web : https://aubm.ma",
+    ),
+    "ar": (
+        "لا يوجد حاليا أي يوم تواصلي مفتوح للحجز.",
+        "يوم الثلاثاء 12 غشت 2025 (مقر الوكالة الحضرية لبني ملال)",
+        "لم يُعلن بعد عن أي دورة مقبلة",
+        "https://aubm.ma",
+    ),
+    "en": (
+        "No communication day is open for booking right now.",
+        "took place on Tuesday 12 August 2025 (Headquarters of the Urban Agency of Beni Mellal)",
+        "No next edition has been announced yet",
+        "https://aubm.ma",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NOTHING_TO_BOOK))
+async def test_book_with_the_shipped_events_says_nothing_is_open_and_who_to_ask(
+    tmp_path, clock, lang
+):
+    settings = replace(load_settings({}), database_path=tmp_path / "bot.sqlite3")
+    services = await Services.open(settings, clock)
+    lines: list[str] = []
+    chat = TerminalChat(services, write=lines.append, language=lang, files_dir=tmp_path)
+    try:
+        await chat.handle("/book")
+        reply = lines[-1]
+        for expected in NOTHING_TO_BOOK[lang]:
+            assert expected in reply
+        assert ("\u200f" in reply) is (lang == "ar")
+        assert "1." not in reply  # no button: the file plans no next edition
+        assert not await services.flow.in_progress(0)
+    finally:
+        await services.close()
+
+
+def run_bot(tmp_path: Path, typed: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ...` as a new user starts it, typing `typed`, in an empty folder."""
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="salam\n/quit\n",
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *arguments],
+        input=typed,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=tmp_path,
         env=env,
         timeout=60,
         check=False,
     )
+
+
+def test_python_m_bot_chat_then_book_says_no_communication_day_is_open(tmp_path):
+    done = run_bot(tmp_path, "/lang fr\n/book\n/quit\n", "chat")
+    assert done.returncode == 0, done.stderr
+    assert "Aucune journée de communication n'est ouverte à la réservation" in done.stdout
+    assert "mardi 12 août 2025" in done.stdout
+
+
+def test_the_demo_event_books_end_to_end_in_a_database_of_its_own(tmp_path):
+    typed = "\n".join(
+        [
+            "/lang fr",
+            "/book",
+            "1",  # the first day
+            "1",  # its first time
+            "2",  # topic: the direct housing aid
+            "1",  # consent
+            "Fatima Zahra El Idrissi",
+            "+33612345678",
+            "France",
+            "1",  # confirm
+            "/mybookings",
+            "/quit",
+        ]
+    )
+    done = run_bot(tmp_path, typed + "\n", "chat", "--demo-event")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "وضع التجربة" in out  # said at the start, in the default language (Arabic)
+    assert "Journée de communication de démonstration (essai)" in out
+    assert "Votre réservation est confirmée." in out
+    code = out.split("Code : ")[1].split()[0]
+    assert len(code) == 6
+    assert (tmp_path / f"{code}.ics").is_file()  # the calendar file, next to the user
+    assert f"{code} : Journée de communication de démonstration" in out  # /mybookings
+    # Trial bookings never reach the bot's own database.
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+def test_python_m_bot_without_token_starts_the_chat(tmp_path):
+    done = run_bot(tmp_path, "salam\n/quit\n")
     assert done.returncode == 0, done.stderr
     assert "TELEGRAM_BOT_TOKEN" in done.stderr
     assert "مرحبا" in done.stdout
@@ -160,3 +247,15 @@ def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     command = ci.strip().splitlines()[-1]
     assert command in readme
+
+
+def test_kb_check_warns_about_a_closed_booking_window_on_the_day_it_runs(tmp_path, capsys, clock):
+    folder = knowledge_with_events(tmp_path, events_file(closed_event(clock.now)))
+    assert main(["kb", "check", str(folder)], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "events.yml:3: warning: closed-day: booking closed on" in out
+    assert "OK: " in out and "1 event(s)" in out
+    # A day before the window closed, nothing to say about it.
+    clock.advance(days=-2)
+    assert main(["kb", "check", str(folder)], clock=clock) == 0
+    assert "booking closed" not in capsys.readouterr().out

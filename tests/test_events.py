@@ -1,5 +1,6 @@
-"""The events file: the shipped one loads; every mistake is reported with its line and what to do;
-slots fall on the right UTC instants on both sides of Morocco's Ramadan clock change."""
+"""The events file: the shipped one holds only the announced past edition; every mistake is
+reported with its line and what to do; slots fall on the right UTC instants on both sides of
+Morocco's Ramadan clock change; kb check warns about closed windows and wrong weekdays."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import KnowledgeError, Severity
-from bot.events import TIME_ZONE, TOPICS, check_events, load_events
+from bot.errors import KnowledgeError, Problem, Severity
+from bot.events import TIME_ZONE, Event, check_events, load_events
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "knowledge" / "events.yml"
@@ -65,34 +66,52 @@ def line_of(text: str, marker: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), start=1) if marker in line)
 
 
+def checked(path: Path, now: datetime | None = None) -> tuple[list[Event], list[Problem]]:
+    schedule, problems = check_events(path, now)
+    return list(schedule.events), problems
+
+
 @pytest.fixture(scope="module")
-def shipped():
-    (event,) = load_events(SHIPPED)
+def shipped(tmp_path_factory):
+    """A bookable event of the test's own (the shipped file has no bookable one)."""
+    path = tmp_path_factory.mktemp("events") / "events.yml"
+    path.write_text(VALID, encoding="utf-8")
+    (event,) = load_events(path).events
     return event
 
 
 # ----------------------------------------------------------------------------- the shipped file
 
+# Before, during and after the days of the edition that was once invented for August 2027.
+MACHINE_DATES = (utc(2026, 11, 1, 9, 0), utc(2027, 8, 9, 9, 0), utc(2028, 1, 1, 9, 0))
 
-def test_shipped_events_file_loads_without_any_problem():
-    events, problems = check_events(SHIPPED)
+
+@pytest.mark.parametrize("now", MACHINE_DATES, ids=lambda now: f"{now:%Y-%m-%d}")
+def test_shipped_events_file_loads_without_any_problem_on_any_date(now):
+    events, problems = checked(SHIPPED, now)
     assert problems == []
-    assert [event.id for event in events] == ["mre-day-2027"]
+    assert [event.id for event in events] == ["mre-day-2025"]
+    assert not events[0].is_open(now) and not events[0].is_upcoming(now)
 
 
-def test_shipped_event_is_the_august_communication_day(shipped):
-    assert shipped.days == (date(2027, 8, 9), date(2027, 8, 10))
-    assert (shipped.opens, shipped.closes, shipped.slot_minutes) == (time(9), time(16), 30)
-    assert shipped.capacity == 5
-    assert shipped.topics == TOPICS
-    assert shipped.venue.latitude is None and shipped.venue.longitude is None
+def test_shipped_file_holds_only_the_announced_2025_edition():
+    schedule = load_events(SHIPPED)
+    assert schedule.next_edition_planned is False
+    (edition,) = schedule.events
+    assert edition.days == (date(2025, 8, 12),)
+    # Only told about: no capacity, hours or booking window that no source gives.
+    assert not edition.bookable and edition.slots() == []
+    assert edition.capacity == 0 and edition.topics == ()
+    assert edition.booking_opens is None and edition.booking_closes is None
+    # The headquarters, by name; its street address and map position are not verified.
+    assert edition.venue.address == {}
+    assert edition.venue.latitude is None and edition.venue.longitude is None
     for lang in ("ar", "fr", "en"):
-        assert shipped.title_in(lang) == shipped.title[lang]
-        assert shipped.venue.address_in(lang)
-    # Written in Moroccan local time, UTC+1 in December and August.
-    assert shipped.booking_opens == utc(2026, 12, 1, 8, 0)
-    assert shipped.booking_closes == utc(2027, 8, 8, 17, 0)
-    assert shipped.file == str(SHIPPED) and shipped.line == line_of(SHIPPED.read_text(), "- id:")
+        assert edition.title_in(lang) == edition.title[lang]
+        assert "2025" in edition.title[lang]
+        assert edition.venue.label_in(lang) == edition.venue.name[lang]
+    assert "Béni Mellal" in edition.venue.label_in("fr")
+    assert edition.file == str(SHIPPED) and edition.line == line_of(SHIPPED.read_text(), "- id:")
 
 
 def test_shipped_event_has_half_hour_slots_from_nine_to_four(shipped):
@@ -101,7 +120,7 @@ def test_shipped_event_has_half_hour_slots_from_nine_to_four(shipped):
     assert slots[0].start == utc(2027, 8, 9, 8, 0) and slots[0].key == "202708090900"
     assert slots[-1].key == "202708101530" and slots[-1].end == utc(2027, 8, 10, 15, 0)
     assert all(slot.end - slot.start == timedelta(minutes=30) for slot in slots)
-    assert all(slot.event_id == "mre-day-2027" for slot in slots)
+    assert all(slot.event_id == "mre-day" for slot in slots)
     assert len({slot.key for slot in slots}) == len(slots)
 
 
@@ -168,7 +187,7 @@ def test_slots_follow_the_moroccan_clock_on_both_sides_of_a_change(tmp_path):
         ("slot_minutes: 30", "slot_minutes: 60"),
         ("booking_closes: 2027-08-08T18:00", "booking_closes: 2027-02-05T09:00"),
     )
-    (event,) = load_events(write(tmp_path, text))
+    (event,) = load_events(write(tmp_path, text)).events
     slots = event.slots()
     assert [slot.start for slot in slots] == [
         utc(2027, 2, 5, 9, 0),  # UTC+1: 10:00 local is 09:00 UTC
@@ -186,7 +205,7 @@ def test_hours_across_a_clock_change_are_refused(tmp_path):
         ('opens: "09:00"', 'opens: "01:00"'),
         ('closes: "16:00"', 'closes: "05:00"'),
     )
-    events, problems = check_events(write(tmp_path, text))
+    events, problems = checked(write(tmp_path, text))
     assert events == []
     (problem,) = problems
     assert problem.line == line_of(text, "2027-03-14")
@@ -357,7 +376,7 @@ MISTAKES = [
 def test_each_mistake_is_reported_on_its_line(tmp_path, changes, message, marker):
     text = edited(*changes)
     path = write(tmp_path, text)
-    events, problems = check_events(path)
+    events, problems = checked(path)
     assert events == []
     found = [p for p in problems if message in p.message and p.severity is Severity.ERROR]
     assert found, [str(p) for p in problems]
@@ -380,7 +399,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_broken_yaml_is_reported_near_its_line(tmp_path):
     text = edited(('fr: "Journée de communication"', 'fr: "Journée de communication'))
-    events, problems = check_events(write(tmp_path, text))
+    events, problems = checked(write(tmp_path, text))
     assert events == []
     (problem,) = problems
     assert "not valid YAML" in problem.message and "indentation" in problem.message
@@ -389,32 +408,128 @@ def test_broken_yaml_is_reported_near_its_line(tmp_path):
 
 def test_duplicate_ids_point_at_the_first_one(tmp_path):
     text = VALID + VALID.removeprefix("events:\n")
-    events, problems = check_events(write(tmp_path, text))
+    events, problems = checked(write(tmp_path, text))
     assert events == []
     (problem,) = problems
     assert problem.message.startswith("duplicate id 'mre-day' (already at line 2)")
     assert problem.line == len(VALID.splitlines()) + 1
 
 
-def test_weekday_names_are_warned_about_but_accepted(tmp_path):
+def test_a_weekday_that_does_not_match_its_date_is_warned_about(tmp_path):
+    """9 August 2027 is a Monday and 10 August a Tuesday; the announcement error of 2025 in
+    every language, a weekday alone that is neither, and right ones that stay quiet."""
     text = edited(
-        ('ar: "اليوم التواصلي"', 'ar: "اليوم التواصلي يوم الثلاثاء والخميس"'),
-        ('fr: "Journée de communication"', 'fr: "Journée de communication du Mardi"'),
-        ('fr: "Rencontre avec les Marocains du monde"', 'fr: "Rencontre"\n      en: "Sundays"'),
+        ('ar: "اليوم التواصلي"', 'ar: "اليوم التواصلي يوم الأربعاء 9 غشت 2027"'),
+        ('fr: "Journée de communication"', 'fr: "Journée de communication du jeudi"'),
+        (
+            'fr: "Rencontre avec les Marocains du monde"',
+            'fr: "Rencontre du lundi 9 août 2027 et du mardi 10 août 2027"\n'
+            '      en: "Monday 12 August 2025"',
+        ),
     )
-    events, problems = check_events(write(tmp_path, text))
+    events, problems = checked(write(tmp_path, text))
     assert len(events) == 1
     assert all(p.severity is Severity.WARNING for p in problems)
-    removed = {p.message.split("remove ")[1] for p in problems}
-    assert removed == {"'الثلاثاء'", "'والخميس'", "'Mardi'", "'Sundays'"}
-    assert all("weekday names are computed from dates" in p.message for p in problems)
-    assert problems[0].line == line_of(text, "الثلاثاء")
+    assert [(p.line, p.message.split(": ", 1)[1]) for p in problems] == [
+        (
+            line_of(text, "الأربعاء"),
+            "the text says 'الأربعاء' but 2027-08-09 is a Monday; the bot writes weekdays from "
+            "the dates itself, so remove the weekday or correct it",
+        ),
+        (
+            line_of(text, "jeudi"),
+            "the text says 'jeudi' but the event's day (2027-08-09, 2027-08-10) is not a "
+            "Thursday; the bot writes weekdays from the dates itself, so remove the weekday or "
+            "correct it",
+        ),
+        (
+            line_of(text, "Monday 12"),
+            "the text says 'Monday' but 2025-08-12 is a Tuesday; the bot writes weekdays from "
+            "the dates itself, so remove the weekday or correct it",
+        ),
+    ]
+
+
+def test_a_booking_window_that_has_closed_is_warned_about_with_a_date(tmp_path):
+    path = write(tmp_path, VALID)
+    before_close = utc(2027, 8, 8, 16, 59)  # 17:59 in Morocco (UTC+1 in August)
+    assert checked(path, before_close)[1] == []
+    events, problems = checked(path, utc(2027, 8, 8, 17, 0))
+    assert len(events) == 1
+    (problem,) = problems
+    assert problem.severity is Severity.WARNING and problem.line == line_of(VALID, "- id:")
+    assert problem.message.startswith(
+        "mre-day: booking closed on 2027-08-08 18:00 (Moroccan time), so citizens can no "
+        "longer book it; to keep it as a past edition, remove its booking fields"
+    )
+    assert checked(path)[1] == []  # without a date, kb check cannot tell
+
+
+def test_an_event_without_booking_fields_is_announced_only(tmp_path):
+    text = VALID.split("    opens:", maxsplit=1)[0]
+    (event,) = load_events(write(tmp_path, text)).events
+    assert not event.bookable and event.slots() == []
+    assert not event.is_open(utc(2027, 8, 1, 0, 0))
+    # Upcoming until the end of its last day in Morocco (UTC+1 in August).
+    assert event.is_upcoming(utc(2027, 8, 10, 22, 59))
+    assert not event.is_upcoming(utc(2027, 8, 10, 23, 0))
+
+
+def test_booking_fields_come_all_together(tmp_path):
+    text = VALID.split("    slot_minutes:", maxsplit=1)[0]
+    events, problems = checked(write(tmp_path, text))
+    assert events == []
+    missing = sorted(p.message.split("add '")[1].split("'")[0] for p in problems)
+    assert missing == sorted(
+        ["booking_closes", "booking_opens", "capacity", "slot_minutes", "topics"]
+    )
+    assert all("or remove every booking field" in p.message for p in problems)
+
+
+def test_the_venue_needs_a_name_or_an_address(tmp_path):
+    address = (
+        '      address:\n        ar: "سوق الأحد، مقر الوكالة"\n        fr: "Siège de l\'agence"'
+    )
+    unconfirmed = '      address:\n        ar: ""\n        fr: ""'
+    text = edited((address, '      name:\n        ar: "مقر الوكالة"\n' + unconfirmed))
+    events, problems = checked(write(tmp_path, text))
+    assert events == []
+    assert [p.message for p in problems] == [
+        "mre-day: give the venue a name or an address in 'fr' (French)"
+    ]
+    fixed = text.replace(
+        '        ar: "مقر الوكالة"\n', '        ar: "مقر الوكالة"\n        fr: "Siège"\n'
+    )
+    (event,) = load_events(write(tmp_path, fixed)).events
+    assert event.venue.label_in("fr") == "Siège" and event.venue.address == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "planned"),
+    [
+        ("next_edition_planned: true\n", True),
+        ("next_edition_planned: false\n", False),
+        ("", False),
+    ],
+)
+def test_a_next_edition_is_planned_only_when_the_file_says_so(tmp_path, line, planned):
+    schedule = load_events(write(tmp_path, line + VALID))
+    assert schedule.next_edition_planned is planned
+    assert [event.id for event in schedule.events] == ["mre-day"]
+
+
+def test_next_edition_planned_must_be_true_or_false(tmp_path):
+    text = "next_edition_planned: maybe\n" + VALID
+    events, problems = checked(write(tmp_path, text))
+    assert events == []
+    (problem,) = problems
+    assert problem.line == 1 and "'next_edition_planned' must be true" in problem.message
 
 
 def test_unquoted_times_are_read_as_written(tmp_path):
     # YAML 1.1 reads an unquoted 16:00 as the number 960; staff meant four in the afternoon.
     text = edited(('opens: "09:00"', "opens: 09:00"), ('closes: "16:00"', "closes: 16:00"))
-    (event,) = load_events(write(tmp_path, text))
+    (event,) = load_events(write(tmp_path, text)).events
     assert (event.opens, event.closes) == (time(9), time(16))
 
 
@@ -422,15 +537,15 @@ def test_coordinates_when_confirmed(tmp_path):
     text = edited(
         ("latitude: null\n      longitude: null", "latitude: 32.3\n      longitude: -6.3")
     )
-    (event,) = load_events(write(tmp_path, text))
+    (event,) = load_events(write(tmp_path, text)).events
     assert (event.venue.latitude, event.venue.longitude) == (32.3, -6.3)
 
 
 def test_no_file_empty_file_and_no_event(tmp_path):
-    assert check_events(tmp_path / "missing.yml") == ([], [])
-    assert check_events(write(tmp_path, "events:\n")) == ([], [])
-    events, problems = check_events(write(tmp_path, ""))
+    assert checked(tmp_path / "missing.yml") == ([], [])
+    assert checked(write(tmp_path, "events:\n")) == ([], [])
+    events, problems = checked(write(tmp_path, ""))
     assert events == [] and [p.severity for p in problems] == [Severity.WARNING]
     (tmp_path / "events.yml").write_bytes(b"events:\n  - id: caf\xe9\n")
-    events, problems = check_events(tmp_path / "events.yml")
+    events, problems = checked(tmp_path / "events.yml")
     assert events == [] and "UTF-8" in problems[0].message

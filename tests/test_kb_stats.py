@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.cli import main
 from bot.kb_stats import format_stats, knowledge_stats
@@ -99,9 +99,12 @@ def test_the_text_names_what_to_look_at():
     assert "https://aubm.ma" not in text
 
 
-def test_kb_stats_command_on_the_shipped_knowledge(capsys):
-    assert main(["kb", "stats"]) == 0
+def test_kb_stats_command_on_the_shipped_knowledge(capsys, clock):
+    # 00:30 on 1 March in Morocco is still 28 February in UTC: the agency's calendar counts.
+    clock.now = datetime(2031, 2, 28, 23, 30, tzinfo=UTC)
+    assert main(["kb", "stats"], clock=clock) == 0
     out = capsys.readouterr().out
+    assert "Not reviewed for more than a year (before 2030-03-01)" in out
     assert "Entries per category:" in out
     assert "Questions per language:" in out
     assert "Links given different titles:" in out

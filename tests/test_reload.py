@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.bot_runner import ROOT, make_settings, running_bot
+from tests.support.events import closed_event, events_file
 from tests.support.fake_telegram import FakeTelegram
 
 ADMIN = 900
@@ -47,13 +48,13 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def bot(tg, tmp_path, folder):
+async def bot(tg, tmp_path, folder, clock):
     settings = replace(
         make_settings(tg.base_url, tmp_path / "bot.sqlite3"),
         knowledge_dir=folder,
         watch_debounce_ms=200,
     )
-    async with running_bot(settings) as app:
+    async with running_bot(settings, clock) as app:
         await asyncio.sleep(0.3)  # the watcher is up
         yield app
 
@@ -74,6 +75,17 @@ async def test_a_valid_change_goes_live_and_admins_get_a_summary(tg, bot, folder
     (folder / "test.yml").unlink()
     [summary] = await tg.wait_for(ADMIN, timeout=15)
     assert "0 جديدة، 0 معدلة، 1 محذوفة" in summary["plain_text"]
+
+
+async def test_saved_events_whose_booking_has_closed_are_accepted_with_a_warning(
+    tg, bot, folder, clock
+):
+    (folder / "events.yml").write_text(events_file(closed_event(clock.now)), encoding="utf-8")
+    [summary] = await tg.wait_for(ADMIN, timeout=15)
+    text = summary["plain_text"]
+    assert text.startswith("\u200fتم تحديث المعلومات: 0 جديدة، 0 معدلة، 0 محذوفة (1 ملاحظة)")
+    assert "events.yml:3 — انتهت مدة الحجز في هذا اللقاء" in text
+    assert "closed-day: booking closed on" in text
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Booking a slot at the communication day on Telegram, end to end, with a clock the test moves.
 
 The real Application polls the fake Bot API on 127.0.0.1; the knowledge folder is the shipped one
-with a test events file, so dates and places are under the test's control.
+with the test's own events file, dated relative to the frozen clock, so dates and places are
+under the test's control whatever day it runs.
 """
 
 from __future__ import annotations
@@ -11,65 +12,46 @@ import io
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.support.bot_runner import ROOT, make_settings, running_bot
+from bot.events import to_utc
+from tests.support.bot_runner import make_settings, running_bot
+from tests.support.calendar_words import ar_day, fr_day
+from tests.support.clock import FROZEN_NOW
+from tests.support.events import (
+    closed_event,
+    day_after,
+    events_file,
+    knowledge_with_events,
+    next_clock_change,
+    not_yet_open_event,
+    open_event,
+    ramadan_event,
+)
 from tests.support.fake_telegram import FakeTelegram
 
 ADMIN = 900
 RLM = "\u200f"
-EVENTS = """\
-events:
-  - id: test-day
-    title: {ar: اليوم التواصلي التجريبي, fr: Journée de communication test, en: Test day}
-    description: {ar: لقاء مع مغاربة العالم, fr: Rencontre avec les Marocains du monde}
-    venue:
-      address: {ar: مقر الوكالة الحضرية لبني ملال, fr: Siège de l'Agence urbaine de Béni Mellal}
-      latitude: 32.3373
-      longitude: -6.3498
-    days: [2027-08-09]
-    opens: "09:00"
-    closes: "10:00"
-    slot_minutes: 30
-    capacity: 2
-    booking_opens: 2026-01-01T00:00
-    booking_closes: 2027-08-08T18:00
-    topics: [building_permit, housing_aid, digital_services, other]
-"""
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+# One day, two months after the frozen now, 09:00 to 10:00 in half hours, two places each.
+DAY = day_after(FROZEN_NOW, 60)
+DAY_KEY = f"{DAY:%Y%m%d}"
+AT_NINE, AT_NINE_THIRTY = f"{DAY_KEY}0900", f"{DAY_KEY}0930"
+NINE_O_CLOCK = to_utc(datetime.combine(DAY, time(9)))
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
-    for source in (ROOT / "knowledge").glob("*.yml"):
-        if source.name != "events.yml":
-            (knowledge / source.name).write_text(source.read_text(encoding="utf-8"))
-    (knowledge / "events.yml").write_text(EVENTS, encoding="utf-8")
-    return knowledge
+    return knowledge_with_events(tmp_path, events_file(open_event(FROZEN_NOW, "test-day")))
 
 
 @pytest.fixture
 async def tg() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as fake:
         yield fake
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
@@ -80,8 +62,7 @@ def settings(tg, tmp_path, folder):
 
 @pytest.fixture
 async def bot(settings, clock):
-    async with running_bot(settings) as app:
-        app.bot_data["services"].booking.clock = clock
+    async with running_bot(settings, clock) as app:
         yield app
 
 
@@ -103,7 +84,7 @@ def rows_of(database: Path, sql: str) -> list[tuple]:
 async def book_until_consent(tg: FakeTelegram, user: int, lang: str, slot: str) -> dict:
     await tg.send_command(user, "/book", language_code=lang)
     [days] = await tg.wait_for(user)
-    await tg.press(user, days, "bk:day:20270809")
+    await tg.press(user, days, f"bk:day:{DAY_KEY}")
     [slots] = await tg.wait_for(user)
     await tg.press(user, slots, f"bk:slot:{slot}")
     [topics] = await tg.wait_for(user)
@@ -113,7 +94,7 @@ async def book_until_consent(tg: FakeTelegram, user: int, lang: str, slot: str) 
 
 
 async def test_full_booking_in_french(tg, bot, settings):
-    consent = await book_until_consent(tg, 301, "fr", "202708090900")
+    consent = await book_until_consent(tg, 301, "fr", AT_NINE)
     assert "loi 09-08" in consent["plain_text"]
     assert data_of(consent) == ["bk:consent:yes", "bk:consent:no"]
     await tg.press(301, consent, "bk:consent:yes")
@@ -132,7 +113,7 @@ async def test_full_booking_in_french(tg, bot, settings):
     await tg.send_text(301, "Italie")
     [summary] = await tg.wait_for(301)
     text = summary["plain_text"]
-    assert "lundi 9 août 2027 à 09:00" in text  # weekday computed from the date
+    assert f"{fr_day(DAY)} à 09:00" in text  # weekday computed from the date
     assert "Amina El Idrissi" in text and "+393123456789" in text and "Italie" in text
     await tg.press(301, summary, "bk:confirm:yes")
     confirmed, ics, location = await tg.wait_for(301, count=3)
@@ -147,11 +128,11 @@ async def test_full_booking_in_french(tg, bot, settings):
 async def test_full_booking_in_arabic_from_a_question_and_a_shared_phone(tg, bot, settings):
     await tg.send_text(302, "bghit nakhod maw3id f nhar dyal mgharba l3alam", language_code="ar")
     [days] = await tg.wait_for(302)
-    assert days["plain_text"].startswith(RLM + "اليوم التواصلي التجريبي")
-    assert "الاثنين 9 غشت 2027" in days["reply_markup"]["inline_keyboard"][0][0]["text"]
-    await tg.press(302, days, "bk:day:20270809")
+    assert days["plain_text"].startswith(RLM + "اليوم التواصلي test-day")
+    assert ar_day(DAY) in days["reply_markup"]["inline_keyboard"][0][0]["text"]
+    await tg.press(302, days, f"bk:day:{DAY_KEY}")
     [slots] = await tg.wait_for(302)
-    await tg.press(302, slots, "bk:slot:202708090930")
+    await tg.press(302, slots, f"bk:slot:{AT_NINE_THIRTY}")
     [topics] = await tg.wait_for(302)
     await tg.press(302, topics, "bk:topic:building_permit")
     [consent] = await tg.wait_for(302)
@@ -174,7 +155,7 @@ async def test_full_booking_in_arabic_from_a_question_and_a_shared_phone(tg, bot
 
 
 async def test_consent_refused_nothing_is_stored(tg, bot, settings):
-    consent = await book_until_consent(tg, 303, "fr", "202708090900")
+    consent = await book_until_consent(tg, 303, "fr", AT_NINE)
     await tg.press(303, consent, "bk:consent:no")
     [refused] = await tg.wait_for(303)
     assert refused["plain_text"].startswith("Sans votre accord")
@@ -198,18 +179,18 @@ async def complete(
 
 
 async def test_my_bookings_change_and_cancel(tg, bot, settings):
-    code = await complete(tg, 304, "202708090900")
+    code = await complete(tg, 304, AT_NINE)
     await tg.send_command(304, "/mybookings")
     [mine] = await tg.wait_for(304)
     assert code in mine["plain_text"]
     await tg.press(304, mine, f"bk:change:{code}")
     [days] = await tg.wait_for(304)
-    await tg.press(304, days, "bk:day:20270809")
+    await tg.press(304, days, f"bk:day:{DAY_KEY}")
     [slots] = await tg.wait_for(304)
-    await tg.press(304, slots, "bk:slot:202708090930")
+    await tg.press(304, slots, f"bk:slot:{AT_NINE_THIRTY}")
     changed, _, _ = await tg.wait_for(304, count=3)
     assert changed["plain_text"].startswith(f"Votre réservation {code} est déplacée")
-    assert rows_of(settings.database_path, "SELECT slot_key FROM bookings") == [("202708090930",)]
+    assert rows_of(settings.database_path, "SELECT slot_key FROM bookings") == [(AT_NINE_THIRTY,)]
     await tg.send_command(304, "/mybookings")
     [mine] = await tg.wait_for(304)
     await tg.press(304, mine, f"bk:cancel:{code}")
@@ -219,7 +200,7 @@ async def test_my_bookings_change_and_cancel(tg, bot, settings):
 
 
 async def test_cancel_command_leaves_the_flow(tg, bot, settings):
-    await book_until_consent(tg, 305, "fr", "202708090900")
+    await book_until_consent(tg, 305, "fr", AT_NINE)
     await tg.send_command(305, "/cancel")
     [stopped] = await tg.wait_for(305)
     assert stopped["plain_text"].startswith("Réservation interrompue")
@@ -228,11 +209,11 @@ async def test_cancel_command_leaves_the_flow(tg, bot, settings):
 
 async def test_full_slots_are_not_offered_and_the_waitlist_gets_a_freed_place(tg, bot, clock):
     people = ["Sara Bennani", "Omar Tazi", "Nadia Fassi", "Hamid Chraibi"]
-    slots = ["202708090900", "202708090900", "202708090930", "202708090930"]
+    slots = [AT_NINE, AT_NINE, AT_NINE_THIRTY, AT_NINE_THIRTY]
     codes = [await complete(tg, 310 + n, slot, people[n]) for n, slot in enumerate(slots)]
     await tg.send_command(320, "/book", language_code="fr")
     [full] = await tg.wait_for(320)
-    assert full["plain_text"].startswith("Journée de communication test : tous les créneaux")
+    assert full["plain_text"].startswith("Journée test-day : tous les créneaux")
     assert data_of(full) == ["bk:wait:test-day"]
     await tg.press(320, full, "bk:wait:test-day")
     [joined] = await tg.wait_for(320)
@@ -244,15 +225,15 @@ async def test_full_slots_are_not_offered_and_the_waitlist_gets_a_freed_place(tg
     await tg.wait_for(311)
     [offer] = await tg.wait_for(320, timeout=10)
     assert offer["plain_text"].startswith("Une place s'est libérée")
-    assert data_of(offer)[0] == "bk:accept:test-day:202708090900"
-    await tg.press(320, offer, "bk:accept:test-day:202708090900")
+    assert data_of(offer)[0] == f"bk:accept:test-day:{AT_NINE}"
+    await tg.press(320, offer, f"bk:accept:test-day:{AT_NINE}")
     [topics] = await tg.wait_for(320)
     assert data_of(topics)[0] == "bk:topic:building_permit"
 
 
 async def test_reminders_are_sent_once_in_the_users_language(tg, bot, clock):
-    await complete(tg, 330, "202708090900")
-    clock.now = datetime(2027, 8, 8, 8, 30, tzinfo=UTC)  # less than a day before 09:00 local
+    await complete(tg, 330, AT_NINE)
+    clock.now = NINE_O_CLOCK - timedelta(hours=23, minutes=30)  # less than a day before
     [reminder] = await tg.wait_for(330, timeout=10)
     assert reminder["plain_text"].startswith("Rappel : votre rendez-vous")
     assert "demain" in reminder["plain_text"]
@@ -261,20 +242,18 @@ async def test_reminders_are_sent_once_in_the_users_language(tg, bot, clock):
 
 
 async def test_restart_in_the_middle_of_the_flow_keeps_progress(tg, settings, clock):
-    async with running_bot(settings) as app:
-        app.bot_data["services"].booking.clock = clock
-        consent = await book_until_consent(tg, 340, "fr", "202708090900")
+    async with running_bot(settings, clock):
+        consent = await book_until_consent(tg, 340, "fr", AT_NINE)
         await tg.press(340, consent, "bk:consent:yes")
         await tg.wait_for(340)
-    async with running_bot(settings) as app:
-        app.bot_data["services"].booking.clock = clock
+    async with running_bot(settings, clock):
         await tg.send_text(340, "Salma Berrada")
         [ask_phone] = await tg.wait_for(340)
         assert ask_phone["plain_text"].startswith("Votre numéro de téléphone")
 
 
 async def test_admin_tools(tg, bot, settings):
-    code = await complete(tg, 350, "202708090900", country='=HYPERLINK("x")')
+    code = await complete(tg, 350, AT_NINE, country='=HYPERLINK("x")')
     await tg.send_command(351, "/bookings", language_code="fr")
     [refused] = await tg.wait_for(351)
     assert refused["plain_text"] == "Cette commande n'est pas disponible."
@@ -323,15 +302,11 @@ async def test_admin_tools(tg, bot, settings):
     assert refused["plain_text"] == "Cette commande n'est pas disponible."
 
 
-def test_reminder_clock_is_later_than_the_booking():
-    assert datetime(2027, 8, 8, 8, 30, tzinfo=UTC) - Clock().now > timedelta(days=100)
-
-
-async def test_terminal_chat_books_the_same_way(settings, tmp_path):
+async def test_terminal_chat_books_the_same_way(settings, tmp_path, clock):
     from bot.chat import TerminalChat
     from bot.services import Services
 
-    services = await Services.open(settings)
+    services = await Services.open(settings, clock)
     lines: list[str] = []
     chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
     try:
@@ -363,9 +338,112 @@ async def test_the_menu_button_and_the_topic_button_start_the_booking(tg, bot):
     assert data_of(menu)[-1] == "bk:start:"
     await tg.press(360, menu, "bk:start:")
     [days] = await tg.wait_for(360)
-    assert data_of(days) == ["bk:day:20270809"]
+    assert data_of(days) == [f"bk:day:{DAY_KEY}"]
     await tg.press(360, menu, "cat:event")
     [topic] = await tg.wait_for(360)
     await tg.press(360, topic, "e:event.booking")
     [days_again] = await tg.wait_for(360)
-    assert data_of(days_again) == ["bk:day:20270809"]
+    assert data_of(days_again) == [f"bk:day:{DAY_KEY}"]
+
+
+# ----------------------------------------------------------------------------- nothing to book
+
+
+async def booking_notice(tg: FakeTelegram, settings, clock, events_text: str, user: int) -> dict:
+    """/book in French with the given events file; the bot's one reply."""
+    (settings.knowledge_dir / "events.yml").write_text(events_text, encoding="utf-8")
+    async with running_bot(settings, clock):
+        await tg.send_command(user, "/book", language_code="fr")
+        [notice] = await tg.wait_for(user)
+    return notice
+
+
+async def test_before_booking_opens_the_day_it_opens_is_given(tg, settings, clock):
+    notice = await booking_notice(
+        tg, settings, clock, events_file(not_yet_open_event(FROZEN_NOW)), 401
+    )
+    opens = day_after(FROZEN_NOW, 10)
+    assert notice["plain_text"] == (
+        f"La réservation pour « Journée later-day » ouvre le {fr_day(opens)}. "
+        "Revenez à partir de cette date."
+    )
+    assert data_of(notice) == []
+
+
+async def test_after_booking_closed_the_citizen_is_told_since_when_and_who_to_ask(
+    tg, settings, clock
+):
+    notice = await booking_notice(tg, settings, clock, events_file(closed_event(FROZEN_NOW)), 402)
+    text = notice["plain_text"]
+    assert text.startswith("Aucune journée de communication n'est ouverte à la réservation")
+    yesterday = day_after(FROZEN_NOW, -1)
+    assert (
+        f"La réservation pour « Journée closed-day » est close depuis le {fr_day(yesterday)}."
+        in text
+    )
+    assert "Contacter l'agence :" in text and "https://aubm.ma" in text
+    assert data_of(notice) == []
+
+
+async def test_a_next_edition_is_offered_only_when_the_file_plans_it(tg, settings, clock):
+    unplanned = await booking_notice(tg, settings, clock, events_file(), 403)
+    assert "Aucune prochaine édition n'est annoncée" in unplanned["plain_text"]
+    assert data_of(unplanned) == []
+    # A forged button cannot put anyone on a list the file does not plan.
+    async with running_bot(settings, clock):
+        await tg.press(403, unplanned, "bk:next:", forged=True)
+        [refused] = await tg.wait_for(403)
+    assert refused["plain_text"].startswith("Aucune journée de communication n'est ouverte")
+    assert rows_of(settings.database_path, "SELECT * FROM waitlist") == []
+
+
+async def test_people_waiting_for_the_next_edition_are_told_when_booking_opens(
+    tg, settings, clock
+):
+    events = settings.knowledge_dir / "events.yml"
+    events.write_text(events_file(next_edition_planned=True), encoding="utf-8")
+    async with running_bot(settings, clock):
+        await tg.send_command(404, "/book", language_code="ar")
+        [notice] = await tg.wait_for(404)
+        assert "دورة مقبلة مبرمجة" in notice["plain_text"]
+        assert data_of(notice) == ["bk:next:"]
+        await tg.press(404, notice, "bk:next:")
+        [joined] = await tg.wait_for(404)
+        assert joined["plain_text"].startswith(RLM + "تم تسجيل طلبك")
+        # The agency announces the edition; staff add it to the file and reload.
+        events.write_text(
+            events_file(open_event(FROZEN_NOW, "new-day"), next_edition_planned=True),
+            encoding="utf-8",
+        )
+        await tg.send_command(ADMIN, "/reload", language_code="fr")
+        # The whole folder is checked first, which takes seconds on a busy machine.
+        await tg.wait_for(ADMIN, timeout=60)  # the admins' summary: the new events are in
+        [told] = await tg.wait_for(404, timeout=30)
+        assert told["plain_text"].startswith(
+            RLM + "خبر سار: الحجز في «اليوم التواصلي new-day» مفتوح"
+        )
+        assert data_of(told) == ["bk:start:"]
+        await tg.press(404, told, "bk:start:")
+        [days] = await tg.wait_for(404)
+        assert data_of(days) == [f"bk:day:{DAY_KEY}"]
+        await tg.wait_idle(0.6)
+    assert rows_of(settings.database_path, "SELECT status FROM waitlist") == [("told",)]
+
+
+async def test_slots_keep_the_moroccan_wall_clock_across_the_ramadan_change(tg, settings, clock):
+    change, before, after = next_clock_change(FROZEN_NOW)
+    (settings.knowledge_dir / "events.yml").write_text(
+        events_file(ramadan_event(FROZEN_NOW)), encoding="utf-8"
+    )
+    async with running_bot(settings, clock):
+        await tg.send_command(405, "/book", language_code="fr")
+        [days] = await tg.wait_for(405)
+        first, second = change - timedelta(days=1), change + timedelta(days=1)
+        assert data_of(days) == [f"bk:day:{first:%Y%m%d}", f"bk:day:{second:%Y%m%d}"]
+        for day in (first, second):
+            await tg.press(405, days, f"bk:day:{day:%Y%m%d}")
+            [slots] = await tg.wait_for(405)
+            # 10:00 on the agency's clock on both days, whatever UTC says.
+            assert data_of(slots) == [f"bk:slot:{day:%Y%m%d}1000"]
+            assert slots["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("10:00")
+    assert before != after

@@ -35,8 +35,8 @@ def database(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def bot(tg: FakeTelegram, database: Path):
-    async with running_bot(make_settings(tg.base_url, database)) as app:
+async def bot(tg: FakeTelegram, database: Path, clock):
+    async with running_bot(make_settings(tg.base_url, database), clock) as app:
         yield app
 
 
@@ -94,11 +94,11 @@ async def test_language_choice_shows_the_menu_and_is_stored(tg, bot, database):
         assert db.execute("SELECT language FROM users WHERE user_id = 43").fetchone() == ("fr",)
 
 
-async def test_language_survives_a_restart(tg, database):
+async def test_language_survives_a_restart(tg, database, clock):
     settings = make_settings(tg.base_url, database)
-    async with running_bot(settings):
+    async with running_bot(settings, clock):
         await choose_language(tg, 44, "fr", app_language="ar")
-    async with running_bot(settings):
+    async with running_bot(settings, clock):
         await tg.send_command(44, "/menu", language_code="ar")
         [menu] = await tg.wait_for(44)
         assert menu["text"] == "Choisissez un thème :"
@@ -276,12 +276,17 @@ async def test_forget_deletes_after_confirmation(tg, bot, database):
         assert db.execute("SELECT COUNT(*) FROM users WHERE user_id = 62").fetchone() == (0,)
 
 
-async def test_book_says_when_booking_opens(tg, bot):
-    # The shipped events file opens bookings on 1 December 2026, after today (23 November).
+async def test_book_with_the_shipped_events_says_none_is_open_and_who_to_ask(tg, bot):
+    # The shipped events file holds only the 2025 edition (12 August 2025, a Tuesday).
     await tg.send_command(63, "/book", language_code="fr")
     [notice] = await tg.wait_for(63)
-    assert notice["plain_text"].startswith("La réservation pour « Journée de communication")
-    assert "ouvre le mardi 1 décembre 2026" in notice["plain_text"]
+    text = notice["plain_text"]
+    assert text.startswith(
+        "Aucune journée de communication n'est ouverte à la réservation pour le moment."
+    )
+    assert "a eu lieu le mardi 12 août 2025 (Siège de l'Agence urbaine de Béni Mellal)" in text
+    assert "Contacter l'agence :" in text and "Site web : https://aubm.ma" in text
+    assert data_of(notice) == []  # no waiting list: the file plans no next edition
 
 
 # ----------------------------------------------------------------------------- everything else
@@ -348,7 +353,7 @@ async def test_the_bot_survives_a_failed_send_and_tells_nobody_else(tg, bot, cap
     assert answer["plain_text"] == KNOWLEDGE["permit.documents"].answer["fr"]
 
 
-async def test_long_answers_are_split_at_paragraphs(tg, database, tmp_path):
+async def test_long_answers_are_split_at_paragraphs(tg, database, tmp_path, clock):
     folder = tmp_path / "knowledge"
     folder.mkdir()
     paragraphs = "\n\n".join(f"Paragraphe {n} : " + "texte " * 131 for n in range(5))
@@ -366,7 +371,7 @@ async def test_long_answers_are_split_at_paragraphs(tg, database, tmp_path):
     long_answer = load_knowledge(folder)["long.answer"].answer["fr"]
     assert 4096 - 100 < len(long_answer) <= 4096  # with the contact card, over the limit
     settings = replace(make_settings(tg.base_url, database), knowledge_dir=folder)
-    async with running_bot(settings):
+    async with running_bot(settings, clock):
         await tg.send_text(95, "question tres longue", language_code="fr")
         first, second = await tg.wait_for(95, count=2)
     assert first["plain_text"].startswith("Paragraphe 0")

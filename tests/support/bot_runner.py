@@ -13,6 +13,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
+from bot.clock import Clock
 from bot.config import Settings, load_settings
 from handlers import build_application
 
@@ -34,8 +35,9 @@ def make_settings(base_url: str, database: Path, **overrides: object) -> Setting
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings) -> AsyncIterator[Application]:
-    app = build_application(settings)
+async def running_bot(settings: Settings, clock: Clock) -> AsyncIterator[Application]:
+    """The bot, polling the fake server, reading "now" only from the test's `clock`."""
+    app = build_application(settings, clock)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
