@@ -12,13 +12,13 @@ The clock is injected, so tests move time instead of waiting for it.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.booking_store import BookingRow, BookingStore, WaitlistRow
 from bot.clock import Clock, system_clock
+from bot.database import User
 from bot.errors import BotError
 from bot.events import NEXT_EDITION, Event, EventSchedule, Slot
 
@@ -139,12 +139,12 @@ class BookingService:
             if slot.start > now
         }
 
-    async def bookings_of(self, user_id: int) -> list[BookingRow]:
-        return await self.store.of_user(user_id)
+    async def bookings_of(self, user: User) -> list[BookingRow]:
+        return await self.store.of_user(user)
 
-    async def active_booking(self, user_id: int, event_id: str) -> BookingRow | None:
+    async def active_booking(self, user: User, event_id: str) -> BookingRow | None:
         return next(
-            (b for b in await self.store.of_user(user_id) if b.event_id == event_id and b.active),
+            (b for b in await self.store.of_user(user) if b.event_id == event_id and b.active),
             None,
         )
 
@@ -155,7 +155,7 @@ class BookingService:
         event_id: str,
         slot_key: str,
         *,
-        user_id: int,
+        user: User,
         lang: str,
         topic: str,
         name: str,
@@ -163,65 +163,66 @@ class BookingService:
         country: str,
     ) -> BookingRow:
         event, slot = self._open_slot(event_id, slot_key)
-        existing = await self.active_booking(user_id, event_id)
-        if existing is not None:
-            raise AlreadyBookedError(existing)
         now = self.clock()
-        offer = await self.store.offer_of(event_id, user_id)
-        holder = offer.id if offer and offer.offered_slot == slot_key else None
-        for _ in range(5):
-            booking = BookingRow(
-                code=_new_code(),
-                event_id=event_id,
-                slot_key=slot.key,
-                slot_start=slot.start,
-                user_id=user_id,
-                language=lang,
-                topic=topic,
-                name=name,
-                phone=phone,
-                country=country,
-                status="active",
-                created_at=now,
-                cancelled_at=None,
-                checked_in_at=None,
-                reminded_24h=False,
-                reminded_2h=False,
-            )
-            try:
-                if not await self.store.insert_if_free(booking, event.capacity, now, holder):
+        # One transaction: the place, and the waiting-list hold it uses, change together.
+        async with self.store.db.transaction():
+            existing = await self.active_booking(user, event_id)
+            if existing is not None:
+                raise AlreadyBookedError(existing)
+            offer = await self.store.offer_of(event_id, user)
+            holder = offer.id if offer and offer.offered_slot == slot_key else None
+            for _ in range(5):
+                booking = BookingRow(
+                    code=_new_code(),
+                    event_id=event_id,
+                    slot_key=slot.key,
+                    slot_start=slot.start,
+                    user=user,
+                    language=lang,
+                    topic=topic,
+                    name=name,
+                    phone=phone,
+                    country=country,
+                    status="active",
+                    created_at=now,
+                    cancelled_at=None,
+                    checked_in_at=None,
+                    reminded_24h=False,
+                    reminded_2h=False,
+                )
+                if await self.store.insert_if_free(booking, event.capacity, now, holder):
+                    if holder is not None:
+                        await self.store.close_wait(holder, "accepted")
+                    return booking
+                if await self.store.get(booking.code) is None:
                     raise SlotFullError(slot_key)
-            except sqlite3.IntegrityError:
-                existing = await self.active_booking(user_id, event_id)
-                if existing is not None:
-                    raise AlreadyBookedError(existing) from None
-                continue  # the random code existed: draw another one
-            if holder is not None:
-                await self.store.close_wait(holder, "accepted")
-            return booking
+                # The random code existed: draw another one.
         raise BookingError("could not draw a free booking code")
 
-    async def cancel(self, user_id: int, code: str) -> tuple[BookingRow, WaitlistRow | None]:
-        """Cancel; the place is free at once and offered to the first person waiting."""
-        booking = await self.store.get(normalize_code(code))
-        if booking is None or booking.user_id != user_id or not booking.active:
-            raise UnknownBookingError(code)
-        await self.store.cancel(booking.code, self.clock())
-        offer = await self._offer_freed_place(booking.event_id, booking.slot_key)
+    async def cancel(self, user: User, code: str) -> tuple[BookingRow, WaitlistRow | None]:
+        """Cancel; the place is free at once and offered to the first person waiting, in the
+        same transaction (a crash between the two cannot lose the offer)."""
+        async with self.store.db.transaction():
+            booking = await self.store.get(normalize_code(code))
+            if booking is None or booking.user != user or not booking.active:
+                raise UnknownBookingError(code)
+            await self.store.cancel(booking.code, self.clock())
+            offer = await self._offer_freed_place(booking.event_id, booking.slot_key)
         return booking, offer
 
-    async def change_slot(self, user_id: int, code: str, slot_key: str) -> BookingRow:
-        booking = await self.store.get(normalize_code(code))
-        if booking is None or booking.user_id != user_id or not booking.active:
-            raise UnknownBookingError(code)
-        event, slot = self._open_slot(booking.event_id, slot_key)
-        moved = await self.store.move_if_free(
-            booking.code, slot.key, slot.start, event.capacity, self.clock()
-        )
-        if not moved:
-            raise SlotFullError(slot_key)
-        await self._offer_freed_place(booking.event_id, booking.slot_key)
-        changed = await self.store.get(booking.code)
+    async def change_slot(self, user: User, code: str, slot_key: str) -> BookingRow:
+        async with self.store.db.transaction():
+            booking = await self.store.get(normalize_code(code))
+            if booking is None or booking.user != user or not booking.active:
+                raise UnknownBookingError(code)
+            event, slot = self._open_slot(booking.event_id, slot_key)
+            moved = await self.store.move_if_free(
+                booking.code, slot.key, slot.start, event.capacity, self.clock()
+            )
+            if not moved:
+                raise SlotFullError(slot_key)
+            await self._offer_freed_place(booking.event_id, booking.slot_key)
+            changed = await self.store.get(booking.code)
         assert changed is not None
         return changed
 
@@ -238,13 +239,13 @@ class BookingService:
 
     # ------------------------------------------------------------------ waitlist
 
-    async def join_waitlist(self, event_id: str, user_id: int, lang: str) -> int:
+    async def join_waitlist(self, event_id: str, user: User, lang: str) -> int:
         """Join an event's waiting list, or (NEXT_EDITION) the list of people told when the
         booking of an announced next edition opens; that one only if the file plans it."""
         known = event_id in self.events or (event_id == NEXT_EDITION and self.next_edition_planned)
         if not known:
             raise BookingClosedError(event_id)
-        return await self.store.join_waitlist(event_id, user_id, lang, self.clock())
+        return await self.store.join_waitlist(event_id, user, lang, self.clock())
 
     async def booking_opened(self) -> list[tuple[WaitlistRow, Event]]:
         """Once an event is open, everyone waiting for the next edition is told, once: each
@@ -252,26 +253,28 @@ class BookingService:
         opened = sorted(self.open_events(), key=lambda event: event.days[0])
         if not opened:
             return []
-        told = []
-        for waiting in await self.store.waiting(NEXT_EDITION):
-            await self.store.close_wait(waiting.id, "told")
-            told.append((waiting, opened[0]))
-        return told
+        async with self.store.db.transaction():
+            told = await self.store.waiting(NEXT_EDITION)
+            for waiting in told:
+                await self.store.close_wait(waiting.id, "told")
+        return [(waiting, opened[0]) for waiting in told]
 
-    async def decline_offer(self, event_id: str, user_id: int) -> WaitlistRow | None:
+    async def decline_offer(self, event_id: str, user: User) -> WaitlistRow | None:
         """The person declines: their hold ends and the place goes to the next in line."""
-        offer = await self.store.offer_of(event_id, user_id)
-        if offer is None or offer.offered_slot is None:
-            return None
-        await self.store.close_wait(offer.id, "declined")
-        return await self._offer_freed_place(event_id, offer.offered_slot)
+        async with self.store.db.transaction():
+            offer = await self.store.offer_of(event_id, user)
+            if offer is None or offer.offered_slot is None:
+                return None
+            await self.store.close_wait(offer.id, "declined")
+            return await self._offer_freed_place(event_id, offer.offered_slot)
 
     async def expire_offers(self) -> list[tuple[WaitlistRow, WaitlistRow | None]]:
         """Offers past their hold pass to the next person: (expired, new offer or None)."""
         passed = []
         for offer in await self.store.expired_offers(self.clock()):
-            await self.store.close_wait(offer.id, "expired")
-            following = await self._offer_freed_place(offer.event_id, offer.offered_slot or "")
+            async with self.store.db.transaction():
+                await self.store.close_wait(offer.id, "expired")
+                following = await self._offer_freed_place(offer.event_id, offer.offered_slot or "")
             passed.append((offer, following))
         return passed
 
@@ -286,7 +289,7 @@ class BookingService:
         expires = self.clock() + self.offer_time
         await self.store.offer(waiting.id, slot_key, expires)
         return WaitlistRow(
-            waiting.id, event_id, waiting.user_id, waiting.language, "offered", slot_key, expires
+            waiting.id, event_id, waiting.user, waiting.language, "offered", slot_key, expires
         )
 
     # ------------------------------------------------------------------ reminders
@@ -314,9 +317,10 @@ class BookingService:
         return list(nearest.values())
 
     async def mark_sent(self, reminder: Reminder) -> None:
-        await self.store.mark_reminded(reminder.booking.code, reminder.kind)
-        if reminder.kind == "2h":
-            await self.store.mark_reminded(reminder.booking.code, "24h")
+        async with self.store.db.transaction():
+            await self.store.mark_reminded(reminder.booking.code, reminder.kind)
+            if reminder.kind == "2h":
+                await self.store.mark_reminded(reminder.booking.code, "24h")
 
     # ------------------------------------------------------------------ helpers
 

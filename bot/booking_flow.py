@@ -21,6 +21,7 @@ from bot.booking import (
 )
 from bot.booking_store import BookingRow, BookingStore
 from bot.calendar_file import booking_ics
+from bot.database import User
 from bot.dates import format_day, format_slot, format_time, local
 from bot.events import NEXT_EDITION, Event
 from bot.i18n import Texts
@@ -58,87 +59,91 @@ class BookingFlow:
 
     # ------------------------------------------------------------------ entry points
 
-    async def in_progress(self, user_id: int) -> bool:
-        return await self.store.flow(user_id) is not None
+    async def in_progress(self, user: User) -> bool:
+        return await self.store.flow(user) is not None
 
-    async def start(self, user_id: int, lang: str) -> list[Reply]:
+    async def _state(self, user: User) -> dict[str, Any]:
+        saved = await self.store.flow(user)
+        return saved[0] if saved else {}
+
+    async def start(self, user: User, lang: str) -> list[Reply]:
         """/book, the menu's button, or a question matched to the booking topic."""
         events = self.service.open_events()
         if not events:
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             return [self._none_open(lang)]
         if len(events) == 1:
-            return await self._choose_day(user_id, {"lang": lang}, events[0])
-        await self._save(user_id, {"lang": lang, "step": "event"})
+            return await self._choose_day(user, {"lang": lang}, events[0])
+        await self._save(user, {"lang": lang, "step": "event"})
         options = tuple(Option(e.title_in(lang), f"{PREFIX}ev:{e.id}") for e in events)
         return [Reply(self.t("book.choose_event", lang), lang, options=options)]
 
-    async def cancel(self, user_id: int, lang: str) -> list[Reply]:
+    async def cancel(self, user: User, lang: str) -> list[Reply]:
         """/cancel: leave the flow at any step; what was typed so far is forgotten."""
-        if await self.store.flow(user_id) is None:
+        if await self.store.flow(user) is None:
             return [Reply(self.t("book.nothing_in_progress", lang), lang)]
-        await self.store.clear_flow(user_id)
+        await self.store.clear_flow(user)
         return [Reply(self.t("book.stopped", lang), lang, remove_keyboard=True)]
 
-    async def handle(self, user_id: int, lang: str, given: FlowInput) -> list[Reply]:
+    async def handle(self, user: User, lang: str, given: FlowInput) -> list[Reply]:
         """A button or a message while the flow is in progress (or a bk: button after it)."""
-        state = await self.store.flow(user_id) or {}
+        state = await self._state(user)
         lang = state.get("lang", lang)
         if given.kind == "pick":
-            return await self._pick(user_id, lang, state, given.value.removeprefix(PREFIX))
+            return await self._pick(user, lang, state, given.value.removeprefix(PREFIX))
         step = state.get("step")
         if step == "name":
-            return await self._got_name(user_id, state, given.value)
+            return await self._got_name(user, state, given.value)
         if step == "phone":
-            return await self._got_phone(user_id, state, given.value)
+            return await self._got_phone(user, state, given.value)
         if step == "country":
-            return await self._got_country(user_id, state, given.value)
+            return await self._got_country(user, state, given.value)
         # A text while a button is expected: say so, and show the step again.
-        return [Reply(self.t("book.use_buttons", lang), lang), *await self._repeat(user_id, state)]
+        return [Reply(self.t("book.use_buttons", lang), lang), *await self._repeat(user, state)]
 
     # ------------------------------------------------------------------ steps
 
-    async def _pick(self, user_id: int, lang: str, state: dict[str, Any], value: str):
+    async def _pick(self, user: User, lang: str, state: dict[str, Any], value: str):
         kind, _, arg = value.partition(":")
         if kind == "start":
-            return await self.start(user_id, lang)
+            return await self.start(user, lang)
         if kind == "ev":
             event = self.service.event(arg)
             if event is None or not event.is_open(self.service.clock()):
                 return [self._none_open(lang)]
-            return await self._choose_day(user_id, {"lang": lang}, event)
+            return await self._choose_day(user, {"lang": lang}, event)
         if kind in ("mine", "cancel", "change", "wait", "next", "accept", "decline"):
-            return await self._manage(user_id, lang, kind, arg)
+            return await self._manage(user, lang, kind, arg)
         event = self.service.event(state.get("event", ""))
         if event is None:
             return [Reply(self.t("book.expired_button", lang), lang)]
         if kind == "day":
-            return await self._choose_slot(user_id, state, event, arg)
+            return await self._choose_slot(user, state, event, arg)
         if kind == "slot":
-            return await self._slot_chosen(user_id, state, event, arg)
+            return await self._slot_chosen(user, state, event, arg)
         if kind == "topic" and arg in event.topics:
             state.update(topic=arg, step="consent")
-            await self._save(user_id, state)
+            await self._save(user, state)
             return [self._consent(lang)]
         if kind == "consent":
             if arg != "yes":
-                await self.store.clear_flow(user_id)
+                await self.store.clear_flow(user)
                 return [Reply(self.t("book.consent_refused", lang), lang)]
             state.update(step="name", consent=True)
-            await self._save(user_id, state)
+            await self._save(user, state)
             return [Reply(self.t("book.ask_name", lang), lang)]
         if kind == "confirm":
             if arg != "yes":
-                await self.store.clear_flow(user_id)
+                await self.store.clear_flow(user)
                 return [Reply(self.t("book.stopped", lang), lang)]
-            return await self._confirm(user_id, state, event)
+            return await self._confirm(user, state, event)
         return [Reply(self.t("book.expired_button", lang), lang)]
 
-    async def _choose_day(self, user_id: int, state: dict[str, Any], event: Event):
+    async def _choose_day(self, user: User, state: dict[str, Any], event: Event):
         lang = state["lang"]
-        mine = await self.service.active_booking(user_id, event.id)
+        mine = await self.service.active_booking(user, event.id)
         if mine is not None and not state.get("change"):
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             return [self._already(mine, lang)]
         places = await self.service.places_left(event)
         days: dict[str, int] = {}
@@ -147,7 +152,7 @@ class BookingFlow:
                 day = slot.key[:8]
                 days[day] = days.get(day, 0) + places[slot.key]
         state.update(event=event.id, step="day")
-        await self._save(user_id, state)
+        await self._save(user, state)
         if not any(days.values()):
             options = (Option(self.t("waitlist.join", lang), f"{PREFIX}wait:{event.id}"),)
             return [
@@ -169,14 +174,14 @@ class BookingFlow:
         text = self.t("book.choose_day", lang, title=event.title_in(lang))
         return [Reply(text, lang, options=options)]
 
-    async def _choose_slot(self, user_id: int, state: dict[str, Any], event: Event, day: str):
+    async def _choose_slot(self, user: User, state: dict[str, Any], event: Event, day: str):
         lang = state["lang"]
         places = await self.service.places_left(event)
         free = [s for s in event.slots() if s.key[:8] == day and places.get(s.key, 0) > 0]
         if not free:
-            return await self._choose_day(user_id, state, event)
+            return await self._choose_day(user, state, event)
         state.update(day=day, step="slot")
-        await self._save(user_id, state)
+        await self._save(user, state)
         options = tuple(
             Option(
                 self.t(
@@ -193,23 +198,23 @@ class BookingFlow:
         text = self.t("book.choose_slot", lang, day=format_day(free[0].start, lang))
         return [Reply(text, lang, options=options)]
 
-    async def _slot_chosen(self, user_id: int, state: dict[str, Any], event: Event, key: str):
+    async def _slot_chosen(self, user: User, state: dict[str, Any], event: Event, key: str):
         lang = state["lang"]
         slot = event.slot(key)
         if slot is None:
             return [Reply(self.t("book.expired_button", lang), lang)]
         if state.get("change"):
             try:
-                booking = await self.service.change_slot(user_id, state["change"], key)
+                booking = await self.service.change_slot(user, state["change"], key)
             except SlotFullError:
                 return [
                     Reply(self.t("book.slot_taken", lang), lang),
-                    *await self._choose_slot(user_id, state, event, key[:8]),
+                    *await self._choose_slot(user, state, event, key[:8]),
                 ]
             except (UnknownBookingError, BookingClosedError):
-                await self.store.clear_flow(user_id)
+                await self.store.clear_flow(user)
                 return [Reply(self.t("book.expired_button", lang), lang)]
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             when = format_slot(booking.slot_start, lang)
             return [
                 Reply(self.t("mine.changed", lang, code=booking.code, when=when), lang),
@@ -219,10 +224,10 @@ class BookingFlow:
         if places.get(key, 0) <= 0:
             return [
                 Reply(self.t("book.slot_taken", lang), lang),
-                *await self._choose_slot(user_id, state, event, key[:8]),
+                *await self._choose_slot(user, state, event, key[:8]),
             ]
         state.update(slot=key, step="topic")
-        await self._save(user_id, state)
+        await self._save(user, state)
         options = tuple(
             Option(self.t(f"topic.{topic}", lang), f"{PREFIX}topic:{topic}")
             for topic in event.topics
@@ -236,13 +241,13 @@ class BookingFlow:
         )
         return Reply(self.t("book.consent", lang), lang, options=options)
 
-    async def _got_name(self, user_id: int, state: dict[str, Any], text: str):
+    async def _got_name(self, user: User, state: dict[str, Any], text: str):
         lang = state["lang"]
         name = " ".join(text.split())
         if len(name) < 3 or len(name) > 80 or not _NAME.match(name):
             return [Reply(self.t("book.bad_name", lang), lang)]
         state.update(name=name, step="phone")
-        await self._save(user_id, state)
+        await self._save(user, state)
         return [self._phone_question("book.ask_phone", lang)]
 
     def _phone_question(self, key: str, lang: str) -> Reply:
@@ -254,22 +259,22 @@ class BookingFlow:
             phone_label=self.t("book.share_phone", lang),
         )
 
-    async def _got_phone(self, user_id: int, state: dict[str, Any], text: str):
+    async def _got_phone(self, user: User, state: dict[str, Any], text: str):
         lang = state["lang"]
         phone = parse_phone(text)
         if phone is None:
             return [self._phone_question("book.bad_phone", lang)]
         state.update(phone=phone, step="country")
-        await self._save(user_id, state)
+        await self._save(user, state)
         return [Reply(self.t("book.ask_country", lang), lang, remove_keyboard=True)]
 
-    async def _got_country(self, user_id: int, state: dict[str, Any], text: str):
+    async def _got_country(self, user: User, state: dict[str, Any], text: str):
         lang = state["lang"]
         country = " ".join(text.split())
         if len(country) < 2 or len(country) > 60 or any(ch.isdigit() for ch in country):
             return [Reply(self.t("book.bad_country", lang), lang)]
         state.update(country=country, step="summary")
-        await self._save(user_id, state)
+        await self._save(user, state)
         return [self._summary(state)]
 
     def _summary(self, state: dict[str, Any]) -> Reply:
@@ -294,15 +299,15 @@ class BookingFlow:
         )
         return Reply(text, lang, options=options)
 
-    async def _confirm(self, user_id: int, state: dict[str, Any], event: Event):
+    async def _confirm(self, user: User, state: dict[str, Any], event: Event):
         lang = state["lang"]
         if state.get("step") != "summary":
-            return await self._repeat(user_id, state)
+            return await self._repeat(user, state)
         try:
             booking = await self.service.book(
                 event.id,
                 state["slot"],
-                user_id=user_id,
+                user=user,
                 lang=lang,
                 topic=state["topic"],
                 name=state["name"],
@@ -311,18 +316,18 @@ class BookingFlow:
             )
         except SlotFullError:
             state.update(step="slot")
-            await self._save(user_id, state)
+            await self._save(user, state)
             return [
                 Reply(self.t("book.slot_taken", lang), lang),
-                *await self._choose_slot(user_id, state, event, state["slot"][:8]),
+                *await self._choose_slot(user, state, event, state["slot"][:8]),
             ]
         except AlreadyBookedError as exc:
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             return [self._already(exc.booking, lang)]
         except BookingClosedError:
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             return [self._none_open(lang)]
-        await self.store.clear_flow(user_id)
+        await self.store.clear_flow(user)
         when = format_slot(booking.slot_start, lang)
         text = self.t(
             "book.confirmed",
@@ -349,18 +354,18 @@ class BookingFlow:
             location=location,
         )
 
-    async def _repeat(self, user_id: int, state: dict[str, Any]) -> list[Reply]:
+    async def _repeat(self, user: User, state: dict[str, Any]) -> list[Reply]:
         lang = state.get("lang", "ar")
         event = self.service.event(state.get("event", ""))
         step = state.get("step")
         if event is None or step in (None, "event"):
-            return await self.start(user_id, lang)
+            return await self.start(user, lang)
         if step == "day":
-            return await self._choose_day(user_id, state, event)
+            return await self._choose_day(user, state, event)
         if step == "slot":
-            return await self._choose_slot(user_id, state, event, state.get("day", ""))
+            return await self._choose_slot(user, state, event, state.get("day", ""))
         if step == "topic":
-            return await self._slot_chosen(user_id, state, event, state["slot"])
+            return await self._slot_chosen(user, state, event, state["slot"])
         if step == "consent":
             return [self._consent(lang)]
         if step == "summary":
@@ -369,8 +374,8 @@ class BookingFlow:
 
     # ------------------------------------------------------------------ my bookings, waitlist
 
-    async def my_bookings(self, user_id: int, lang: str) -> list[Reply]:
-        bookings = [b for b in await self.service.bookings_of(user_id) if b.active]
+    async def my_bookings(self, user: User, lang: str) -> list[Reply]:
+        bookings = [b for b in await self.service.bookings_of(user) if b.active]
         if not bookings:
             return [Reply(self.t("mine.none", lang), lang)]
         replies = []
@@ -392,40 +397,40 @@ class BookingFlow:
             replies.append(Reply(text, lang, options=options))
         return replies
 
-    async def _manage(self, user_id: int, lang: str, kind: str, arg: str) -> list[Reply]:
+    async def _manage(self, user: User, lang: str, kind: str, arg: str) -> list[Reply]:
         if kind == "mine":
-            return await self.my_bookings(user_id, lang)
+            return await self.my_bookings(user, lang)
         if kind == "cancel":
             try:
-                booking, _ = await self.service.cancel(user_id, arg)
+                booking, _ = await self.service.cancel(user, arg)
             except UnknownBookingError:
                 return [Reply(self.t("book.expired_button", lang), lang)]
             return [Reply(self.t("mine.cancelled", lang, code=booking.code), lang)]
         if kind == "change":
             booking = next(
-                (b for b in await self.service.bookings_of(user_id) if b.code == arg and b.active),
+                (b for b in await self.service.bookings_of(user) if b.code == arg and b.active),
                 None,
             )
             event = self.service.event(booking.event_id) if booking else None
             if booking is None or event is None:
                 return [Reply(self.t("book.expired_button", lang), lang)]
-            return await self._choose_day(user_id, {"lang": lang, "change": booking.code}, event)
+            return await self._choose_day(user, {"lang": lang, "change": booking.code}, event)
         if kind in ("wait", "next"):
             try:
                 event_id = NEXT_EDITION if kind == "next" else arg
-                position = await self.service.join_waitlist(event_id, user_id, lang)
+                position = await self.service.join_waitlist(event_id, user, lang)
             except BookingClosedError:
                 return [self._none_open(lang)]
-            await self.store.clear_flow(user_id)
+            await self.store.clear_flow(user)
             if kind == "next":
                 return [Reply(self.t("waitlist.next_joined", lang), lang)]
             return [Reply(self.t("waitlist.joined", lang, position=position), lang)]
         event_id, _, _slot = arg.partition(":")
         event = self.service.event(event_id)
         if kind == "decline" or event is None:
-            await self.service.decline_offer(event_id, user_id)
+            await self.service.decline_offer(event_id, user)
             return [Reply(self.t("waitlist.declined", lang), lang)]
-        offer = await self.store.offer_of(event_id, user_id)
+        offer = await self.store.offer_of(event_id, user)
         if offer is None or offer.offered_slot is None:
             return [Reply(self.t("waitlist.gone", lang), lang)]
         state = {
@@ -435,7 +440,7 @@ class BookingFlow:
             "slot": offer.offered_slot,
             "step": "topic",
         }
-        await self._save(user_id, state)
+        await self._save(user, state)
         options = tuple(
             Option(self.t(f"topic.{topic}", lang), f"{PREFIX}topic:{topic}")
             for topic in event.topics
@@ -531,5 +536,5 @@ class BookingFlow:
             key, lang, title=event.title_in(lang), day=days, venue=event.venue.label_in(lang)
         )
 
-    async def _save(self, user_id: int, state: dict[str, Any]) -> None:
-        await self.store.save_flow(user_id, state, self.service.clock())
+    async def _save(self, user: User, state: dict[str, Any]) -> None:
+        await self.store.save_flow(user, state, self.service.clock())

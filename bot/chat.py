@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.booking_flow import PREFIX as BOOKING_PREFIX
 from bot.booking_flow import FlowInput
+from bot.database import User
 from bot.i18n import LANGUAGES, rtl
 from bot.replies import CATEGORY_PREFIX, HANDOFF_ID, NONE_OF_THESE, Option, Reply
 from bot.services import Services
@@ -20,7 +21,7 @@ from bot.services import Services
 __all__ = ["TerminalChat"]
 
 # The terminal has one user; its bookings and language are stored under this id.
-TERMINAL_USER = 0
+TERMINAL_USER = User("terminal", "0")
 
 
 @dataclass

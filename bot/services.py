@@ -10,6 +10,7 @@ from bot.booking import BookingService
 from bot.booking_flow import BookingFlow
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.database import User
 from bot.events import EventSchedule, load_events
 from bot.i18n import LANGUAGES, Texts
 from bot.reload import ReloadOutcome
@@ -69,15 +70,15 @@ class Services:
     async def close(self) -> None:
         await self.storage.close()
 
-    async def language_of(self, user_id: int | None, platform_language: str | None) -> str:
+    async def language_of(self, user: User | None, platform_language: str | None) -> str:
         """The user's stored choice, else the language of their app, else the default."""
-        if user_id is not None:
-            stored = await self.storage.get_language(user_id)
+        if user is not None:
+            stored = await self.storage.get_language(user)
             if stored:
                 return stored
         code = (platform_language or "").split("-")[0].lower()
         return code if code in LANGUAGES else self.settings.default_language
 
-    async def chosen_language(self, user_id: int | None) -> str | None:
+    async def chosen_language(self, user: User | None) -> str | None:
         """Only an explicit choice: free text without one is answered in its own language."""
-        return await self.storage.get_language(user_id) if user_id is not None else None
+        return await self.storage.get_language(user) if user is not None else None

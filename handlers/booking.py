@@ -13,8 +13,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.booking_flow import BookingFlow, FlowInput
+from bot.database import User
 from bot.replies import Reply
-from handlers.context import Context, language_of, send_replies, services
+from handlers.context import CHANNEL, Context, chat_of, language_of, send_replies, services
 
 __all__ = [
     "on_book",
@@ -40,7 +41,8 @@ def _flow_command(step: FlowStep, doc: str) -> Callable[[Update, Context], Await
             return
         shared = services(context)
         lang = await language_of(update, context)
-        await send_replies(context.bot, chat.id, await step(shared.flow, user.id, lang), shared)
+        replies = await step(shared.flow, User(CHANNEL, str(user.id)), lang)
+        await send_replies(context.bot, chat.id, replies, shared)
 
     handler.__doc__ = doc
     return handler
@@ -63,7 +65,9 @@ async def on_booking_button(update: Update, context: Context) -> None:
     await query.answer()
     shared = services(context)
     lang = await language_of(update, context)
-    replies = await shared.flow.handle(user.id, lang, FlowInput("pick", query.data or ""))
+    replies = await shared.flow.handle(
+        User(CHANNEL, str(user.id)), lang, FlowInput("pick", query.data or "")
+    )
     await send_replies(context.bot, chat.id, replies, shared)
 
 
@@ -73,7 +77,8 @@ async def on_flow_message(update: Update, context: Context) -> bool:
     if message is None or user is None:
         return False
     shared = services(context)
-    if not await shared.flow.in_progress(user.id):
+    sender = User(CHANNEL, str(user.id))
+    if not await shared.flow.in_progress(sender):
         return False
     lang = await language_of(update, context)
     if message.contact is not None:
@@ -83,7 +88,7 @@ async def on_flow_message(update: Update, context: Context) -> bool:
             given = FlowInput("phone", message.contact.phone_number)
     else:
         given = FlowInput("text", message.text or "")
-    replies = await shared.flow.handle(user.id, lang, given)
+    replies = await shared.flow.handle(sender, lang, given)
     await send_replies(context.bot, message.chat_id, replies, shared)
     return True
 
@@ -97,13 +102,13 @@ async def sweep(context: Context) -> None:
     for reminder in await booking.due_reminders():
         try:
             reply = flow.reminder_reply(reminder.booking, reminder.kind)
-            await send_replies(context.bot, reminder.booking.user_id, [reply], shared)
+            await _send(context, reminder.booking.user, [reply])
         except Exception:
             log.warning("reminder %s for a booking could not be sent", reminder.kind)
         await booking.mark_sent(reminder)
     for expired, _ in await booking.expire_offers():
         reply_text = shared.texts.get("waitlist.expired", expired.language)
-        await _notify(context, expired.user_id, reply_text, expired.language)
+        await _send(context, expired.user, [Reply(reply_text, expired.language)])
     for offer in await booking.store.unnotified_offers(booking.clock()):
         event = booking.event(offer.event_id)
         if event is None or offer.offered_slot is None:
@@ -111,21 +116,18 @@ async def sweep(context: Context) -> None:
         reply = flow.offer_reply(
             event, offer.offered_slot, offer.language, shared.settings.waitlist_hold_minutes
         )
-        try:
-            await send_replies(context.bot, offer.user_id, [reply], shared)
-        except Exception:
-            log.warning("a waiting-list offer could not be sent")
+        await _send(context, offer.user, [reply])
         await booking.store.mark_notified(offer.id)
     for waiting, event in await booking.booking_opened():
-        try:
-            reply = flow.opened_reply(event, waiting.language)
-            await send_replies(context.bot, waiting.user_id, [reply], shared)
-        except Exception:
-            log.warning("a booking-opened notice could not be sent")
+        await _send(context, waiting.user, [flow.opened_reply(event, waiting.language)])
 
 
-async def _notify(context: Context, user_id: int, text: str, lang: str) -> None:
+async def _send(context: Context, user: User, replies: list[Reply]) -> None:
+    """A message the user did not ask for just now; users of other channels are not ours."""
+    chat_id = chat_of(user)
+    if chat_id is None:
+        return
     try:
-        await send_replies(context.bot, user_id, [Reply(text, lang)], services(context))
+        await send_replies(context.bot, chat_id, replies, services(context))
     except Exception:
-        log.warning("a waiting-list notice could not be sent")
+        log.warning("a notice could not be sent")

@@ -9,8 +9,9 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
+from bot.database import User
 from bot.i18n import LANGUAGES
-from handlers.context import Context, language_of, say, send_reply, services
+from handlers.context import CHANNEL, Context, language_of, say, send_reply, services
 from handlers.keyboards import html_chunks, language_keyboard, parse_callback
 
 __all__ = [
@@ -65,7 +66,7 @@ async def on_language_chosen(update: Update, context: Context) -> None:
         await query.answer()
         return
     shared = services(context)
-    await shared.storage.set_language(user.id, lang)
+    await shared.storage.set_language(User(CHANNEL, str(user.id)), lang)
     await query.answer(shared.texts.get("chat.language_set", lang))
     await send_reply(context.bot, chat.id, shared.assistant.replies.menu(lang), shared)
 
@@ -117,7 +118,7 @@ async def on_forget_answer(update: Update, context: Context) -> None:
     _, answer = parse_callback(query.data)
     await query.answer()
     if answer == "yes":
-        await shared.storage.forget_user(user.id)
+        await shared.storage.forget_user(User(CHANNEL, str(user.id)))
         log.info("update %s: a user's data was deleted on request", update.update_id)
         text = shared.texts.get("forget.done", lang)
     else:

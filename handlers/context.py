@@ -17,11 +17,24 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.database import User
 from bot.replies import Reply
 from bot.services import Services
 from handlers.keyboards import html_chunks, reply_keyboard
 
-__all__ = ["Context", "language_of", "say", "send_replies", "send_reply", "services"]
+__all__ = [
+    "CHANNEL",
+    "Context",
+    "chat_of",
+    "language_of",
+    "say",
+    "send_replies",
+    "send_reply",
+    "services",
+    "user_of",
+]
+
+CHANNEL = "telegram"
 
 Context = ContextTypes.DEFAULT_TYPE
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply | None
@@ -34,10 +47,21 @@ def services(context: Context) -> Services:
     return found
 
 
+def user_of(update: Update) -> User | None:
+    """The sender as the core knows users: the channel and Telegram's user id."""
+    user = update.effective_user
+    return User(CHANNEL, str(user.id)) if user else None
+
+
+def chat_of(user: User) -> int | None:
+    """Where to write to a stored user: their private chat, if they came through Telegram."""
+    return int(user.id) if user.channel == CHANNEL else None
+
+
 async def language_of(update: Update, context: Context) -> str:
     user = update.effective_user
     return await services(context).language_of(
-        user.id if user else None, user.language_code if user else None
+        user_of(update), user.language_code if user else None
     )
 
 

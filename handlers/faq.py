@@ -6,11 +6,20 @@ import logging
 
 from telegram import Update
 
+from bot.database import User
 from bot.matching import Decision
 from bot.normalize import normalize
 from bot.replies import CATEGORY_PREFIX, NONE_OF_THESE
 from handlers.booking import on_flow_message
-from handlers.context import Context, language_of, say, send_replies, send_reply, services
+from handlers.context import (
+    CHANNEL,
+    Context,
+    language_of,
+    say,
+    send_replies,
+    send_reply,
+    services,
+)
 from handlers.keyboards import parse_callback
 
 __all__ = ["on_button", "on_menu", "on_text"]
@@ -27,13 +36,14 @@ async def on_text(update: Update, context: Context) -> None:
     if await on_flow_message(update, context):
         return
     shared = services(context)
-    chosen = await shared.chosen_language(user.id)
+    sender = User(CHANNEL, str(user.id))
+    chosen = await shared.chosen_language(sender)
     answer = shared.assistant.ask(message.text, chosen)
     result = answer.result
     if result.decision is Decision.ANSWER and answer.reply.action == "book":
         lang = answer.reply.lang
         await send_replies(
-            context.bot, message.chat_id, await shared.flow.start(user.id, lang), shared
+            context.bot, message.chat_id, await shared.flow.start(sender, lang), shared
         )
         return
     log.info(
@@ -101,10 +111,10 @@ async def on_button(update: Update, context: Context) -> None:
     elif kind == "e":
         entry = shared.assistant.knowledge.get(value)
         if entry is not None and entry.action == "book":
-            user_id = update.effective_user.id if update.effective_user else chat.id
-            await send_replies(
-                context.bot, chat.id, await shared.flow.start(user_id, lang), shared
+            sender = User(
+                CHANNEL, str(update.effective_user.id if update.effective_user else chat.id)
             )
+            await send_replies(context.bot, chat.id, await shared.flow.start(sender, lang), shared)
             return
         reply = shared.assistant.show(value, lang)
     else:

@@ -14,10 +14,11 @@ from telegram import Update
 from telegram.ext import Application
 from watchfiles import Change, awatch
 
+from bot.database import User
 from bot.reload import ReloadOutcome, describe, reload_folder
 from bot.services import Services
 from handlers.admin import Admin, admins_only
-from handlers.context import Context, say
+from handlers.context import CHANNEL, Context, say
 
 __all__ = ["on_reload", "reload_now", "start_watching", "stop_watching"]
 
@@ -58,7 +59,7 @@ async def reload_now(app: Application) -> ReloadOutcome:
 
 async def _tell_admins(app: Application, services: Services, outcome: ReloadOutcome) -> None:
     for admin_id in sorted(services.settings.admin_ids):
-        lang = await services.language_of(admin_id, None)
+        lang = await services.language_of(User(CHANNEL, str(admin_id)), None)
         try:
             await say(app.bot, admin_id, describe(outcome, services.texts, lang), lang)
         except Exception:

@@ -19,6 +19,7 @@ from bot.booking import (
     UnknownBookingError,
     normalize_code,
 )
+from bot.database import User
 from bot.events import NEXT_EDITION, Event, EventSchedule, Venue, to_utc
 from bot.storage import Storage
 from tests.support.clock import FROZEN_NOW, FrozenClock
@@ -69,9 +70,13 @@ def service(storage, clock) -> BookingService:
     return BookingService(storage.bookings, [make_event()], clock=clock, offer_minutes=30)
 
 
+def user(number: int) -> User:
+    return User("telegram", str(number))
+
+
 def person(user_id: int) -> dict[str, object]:
     return {
-        "user_id": user_id,
+        "user": user(user_id),
         "lang": "fr",
         "topic": "housing_aid",
         "name": f"Personne {user_id}",
@@ -118,18 +123,18 @@ async def test_cancel_frees_the_place_at_once(service):
     bookings = [await service.book(event.id, key(DAY1, "0900"), **person(n)) for n in range(5)]
     with pytest.raises(SlotFullError):
         await service.book(event.id, key(DAY1, "0900"), **person(9))
-    await service.cancel(2, bookings[2].code)
+    await service.cancel(user(2), bookings[2].code)
     assert (await service.places_left(event))[key(DAY1, "0900")] == 1
     again = await service.book(event.id, key(DAY1, "0900"), **person(9))
     assert again.slot_key == key(DAY1, "0900")
     with pytest.raises(UnknownBookingError):
-        await service.cancel(3, bookings[2].code)  # not theirs, and already cancelled
+        await service.cancel(user(3), bookings[2].code)  # not theirs, and already cancelled
 
 
 async def test_change_slot_moves_the_booking_and_frees_the_old_one(service):
     event = make_event()
     booking = await service.book(event.id, key(DAY1, "0900"), **person(1))
-    moved = await service.change_slot(1, booking.code, key(DAY2, "1030"))
+    moved = await service.change_slot(user(1), booking.code, key(DAY2, "1030"))
     assert moved.code == booking.code and moved.slot_key == key(DAY2, "1030")
     places = await service.places_left(event)
     assert places[key(DAY1, "0900")] == 5 and places[key(DAY2, "1030")] == 4
@@ -137,7 +142,7 @@ async def test_change_slot_moves_the_booking_and_frees_the_old_one(service):
         await service.book(event.id, key(DAY1, "1000"), **person(n))
     await service.book(event.id, key(DAY1, "1000"), **person(6))
     with pytest.raises(SlotFullError):
-        await service.change_slot(1, booking.code, key(DAY1, "1000"))
+        await service.change_slot(user(1), booking.code, key(DAY1, "1000"))
 
 
 async def test_booking_window_is_enforced(service, clock):
@@ -155,19 +160,19 @@ async def test_waitlist_offer_is_held_then_passed_on(service, clock):
     for slot in event.slots():
         taken.append(await service.book(event.id, slot.key, **person(len(taken) + 1)))
     assert sum((await service.places_left(event)).values()) == 0
-    assert await service.join_waitlist(event.id, 100, "ar") == 1
-    assert await service.join_waitlist(event.id, 101, "fr") == 2
-    _, offer = await service.cancel(1, taken[0].code)
-    assert offer is not None and offer.user_id == 100
+    assert await service.join_waitlist(event.id, user(100), "ar") == 1
+    assert await service.join_waitlist(event.id, user(101), "fr") == 2
+    _, offer = await service.cancel(user(1), taken[0].code)
+    assert offer is not None and offer.user == user(100)
     # The place is held for the first in line: nobody else can take it.
     with pytest.raises(SlotFullError):
         await service.book(event.id, taken[0].slot_key, **person(200))
     clock.advance(minutes=31)
     [(expired, following)] = await service.expire_offers()
-    assert expired.user_id == 100
-    assert following is not None and following.user_id == 101
+    assert expired.user == user(100)
+    assert following is not None and following.user == user(101)
     booked = await service.book(event.id, taken[0].slot_key, **person(101))
-    assert booked.user_id == 101
+    assert booked.user == user(101)
 
 
 async def test_reminders_24h_and_2h_once_each(service, clock):
@@ -230,14 +235,14 @@ async def test_check_in_outcomes(service, clock):
     again = await service.check_in(booking.code)
     assert again.outcome == "already" and again.booking.checked_in_at == clock.now
     other = await service.book(EVENT_ID, key(DAY1, "1000"), **person(2))
-    await service.cancel(2, other.code)
+    await service.cancel(user(2), other.code)
     assert (await service.check_in(other.code)).outcome == "cancelled"
 
 
 async def test_forget_deletes_the_bookings(service, storage):
     await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
-    await storage.forget_user(1)
-    assert await service.bookings_of(1) == []
+    await storage.forget_user(user(1))
+    assert await service.bookings_of(user(1)) == []
 
 
 # ----------------------------------------------------------------------------- next edition
@@ -246,26 +251,26 @@ async def test_forget_deletes_the_bookings(service, storage):
 async def test_the_next_edition_list_exists_only_when_the_file_plans_one(storage, clock):
     service = BookingService(storage.bookings, EventSchedule(), clock=clock)
     with pytest.raises(BookingClosedError):
-        await service.join_waitlist(NEXT_EDITION, 1, "fr")
+        await service.join_waitlist(NEXT_EDITION, user(1), "fr")
     service.use(EventSchedule(next_edition_planned=True))
-    assert await service.join_waitlist(NEXT_EDITION, 1, "fr") == 1
-    assert await service.join_waitlist(NEXT_EDITION, 2, "ar") == 2
-    assert await service.join_waitlist(NEXT_EDITION, 1, "fr") == 1  # once per person
+    assert await service.join_waitlist(NEXT_EDITION, user(1), "fr") == 1
+    assert await service.join_waitlist(NEXT_EDITION, user(2), "ar") == 2
+    assert await service.join_waitlist(NEXT_EDITION, user(1), "fr") == 1  # once per person
 
 
 async def test_those_waiting_for_the_next_edition_are_told_once_when_booking_opens(storage, clock):
     service = BookingService(
         storage.bookings, EventSchedule(next_edition_planned=True), clock=clock
     )
-    await service.join_waitlist(NEXT_EDITION, 1, "fr")
-    await service.join_waitlist(NEXT_EDITION, 2, "ar")
+    await service.join_waitlist(NEXT_EDITION, user(1), "fr")
+    await service.join_waitlist(NEXT_EDITION, user(2), "ar")
     assert await service.booking_opened() == []  # nothing open yet: nobody is told
     later = make_event()
     service.use(EventSchedule((later,), next_edition_planned=True))
     told = await service.booking_opened()
-    assert [(row.user_id, row.language, event.id) for row, event in told] == [
-        (1, "fr", EVENT_ID),
-        (2, "ar", EVENT_ID),
+    assert [(row.user, row.language, event.id) for row, event in told] == [
+        (user(1), "fr", EVENT_ID),
+        (user(2), "ar", EVENT_ID),
     ]
     assert await service.booking_opened() == []
 

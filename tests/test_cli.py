@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import TerminalChat
+from bot.chat import TERMINAL_USER, TerminalChat
 from bot.cli import main
 from bot.config import load_settings
 from bot.services import Services
@@ -164,7 +164,7 @@ async def test_book_with_the_shipped_events_says_nothing_is_open_and_who_to_ask(
             assert expected in reply
         assert ("\u200f" in reply) is (lang == "ar")
         assert "1." not in reply  # no button: the file plans no next edition
-        assert not await services.flow.in_progress(0)
+        assert not await services.flow.in_progress(TERMINAL_USER)
     finally:
         await services.close()
 
