@@ -12,7 +12,7 @@ The clock is injected, so tests move time instead of waiting for it.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -247,17 +247,30 @@ class BookingService:
             raise BookingClosedError(event_id)
         return await self.store.join_waitlist(event_id, user, lang, self.clock())
 
-    async def booking_opened(self) -> list[tuple[WaitlistRow, Event]]:
-        """Once an event is open, everyone waiting for the next edition is told, once: each
-        waiting row is closed and returned with the event to announce."""
+    async def booking_opened(self, channels: Collection[str]) -> list[tuple[WaitlistRow, Event]]:
+        """Once an event is open, everyone of these channels waiting for the next edition is
+        told, once: each waiting row is closed and returned with the event to announce."""
         opened = sorted(self.open_events(), key=lambda event: event.days[0])
         if not opened:
             return []
         async with self.store.db.transaction():
-            told = await self.store.waiting(NEXT_EDITION)
-            for waiting in told:
-                await self.store.close_wait(waiting.id, "told")
-        return [(waiting, opened[0]) for waiting in told]
+            waiting = await self.store.waiting(NEXT_EDITION)
+            told = [row for row in waiting if row.user.channel in channels]
+            for row in told:
+                await self.store.close_wait(row.id, "told")
+        return [(row, opened[0]) for row in told]
+
+    async def offers_to_announce(self, channels: Collection[str]) -> list[WaitlistRow]:
+        """Held offers nobody was told about yet, for these channels; marked as told."""
+        async with self.store.db.transaction():
+            offers = [
+                offer
+                for offer in await self.store.unnotified_offers(self.clock())
+                if offer.user.channel in channels
+            ]
+            for offer in offers:
+                await self.store.mark_notified(offer.id)
+        return offers
 
     async def decline_offer(self, event_id: str, user: User) -> WaitlistRow | None:
         """The person declines: their hold ends and the place goes to the next in line."""

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from bot.analysis import Analyzer, load_stopwords
 from bot.assistant import Assistant
-from bot.chat import TerminalChat
 from bot.clock import Clock, moroccan_today, system_clock
 from bot.config import Settings, load_settings, read_environment
 from bot.conflicts import find_conflicts
+from bot.conversation import Conversation
 from bot.demo_event import write_demo_events
 from bot.errors import BotError, KnowledgeError, Problem, Severity
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
@@ -287,11 +287,11 @@ def _chat(settings: Settings, clock: Clock, demo: bool = False) -> int:
 
 
 async def _chat_loop(settings: Settings, clock: Clock, events: EventSchedule | None = None) -> int:
+    from handlers.terminal.chat import TerminalChat
+
     services = await Services.open(settings, clock, events)
     try:
-        chat = TerminalChat(
-            services, default_language=settings.default_language, demo=events is not None
-        )
+        chat = TerminalChat(Conversation(services), demo=events is not None)
         await chat.start()
         while True:
             try:
@@ -315,7 +315,7 @@ def _run(settings: Settings, clock: Clock, webhook: bool = False) -> int:
     try:
         if webhook:
             settings.require_webhook()
-        from handlers import run
+        from handlers.telegram import run
 
         run(settings, clock, webhook=webhook)
     except BotError as exc:

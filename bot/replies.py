@@ -7,7 +7,7 @@ Telegram as HTML with inline buttons, the terminal as numbered lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bot.i18n import Texts
 from bot.knowledge import AgencyDetails, Entry, KnowledgeBase, pick_language
@@ -50,7 +50,15 @@ class Reply:
     phone_label: str = ""
     # Take away a "share my number" keyboard shown before.
     remove_keyboard: bool = False
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
+    # Offer 👍 / 👎 on this answer (entry_id); offer a way back to the menu.
+    feedback: bool = False
+    menu_button: bool = False
+    # A short acknowledgement of a pressed button: a channel that can show a passing notice
+    # (Telegram's callback answer) shows it there instead of a message.
+    toast: bool = False
+    # The outcome of the pressed button's question: a channel that can edit that message
+    # replaces it instead of sending a new one.
+    replaces_choice: bool = False
 
 
 class ReplyBuilder:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.assistant import Assistant
 from bot.booking import BookingService
@@ -13,7 +14,7 @@ from bot.config import Settings
 from bot.database import User
 from bot.events import EventSchedule, load_events
 from bot.i18n import LANGUAGES, Texts
-from bot.reload import ReloadOutcome
+from bot.reload import ReloadOutcome, reload_folder
 from bot.storage import Storage
 
 __all__ = ["Services"]
@@ -32,6 +33,8 @@ class Services:
     flow: BookingFlow
     # The one clock of the program: bookings, reminders, storage stamps and checks read it.
     clock: Clock = system_clock
+    # One reload at a time: a saved file and an admin's /reload may come together.
+    _reloading: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     @property
     def texts(self) -> Texts:
@@ -59,6 +62,30 @@ class Services:
             len(events.events),
         )
         return cls(settings, assistant, storage, booking, flow, clock)
+
+    async def reload(self) -> ReloadOutcome:
+        """Check the whole knowledge folder (in a thread: it takes seconds) and serve it if
+        nothing is wrong; the outcome says what changed or what is wrong."""
+        async with self._reloading:
+            outcome = await asyncio.to_thread(
+                reload_folder,
+                self.settings.knowledge_dir,
+                self.assistant.knowledge,
+                self.settings.match,
+                self.texts,
+                self.clock(),
+            )
+            if outcome.accepted:
+                self.swap(outcome)
+                log.info(
+                    "knowledge reloaded: %d added, %d changed, %d removed",
+                    len(outcome.added),
+                    len(outcome.changed),
+                    len(outcome.removed),
+                )
+            else:
+                log.warning("knowledge change refused: %d errors", len(outcome.errors))
+        return outcome
 
     def swap(self, outcome: ReloadOutcome) -> None:
         """Serve the next question with the new knowledge and events (one assignment each)."""

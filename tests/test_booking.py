@@ -264,15 +264,15 @@ async def test_those_waiting_for_the_next_edition_are_told_once_when_booking_ope
     )
     await service.join_waitlist(NEXT_EDITION, user(1), "fr")
     await service.join_waitlist(NEXT_EDITION, user(2), "ar")
-    assert await service.booking_opened() == []  # nothing open yet: nobody is told
+    assert await service.booking_opened({"telegram"}) == []  # nothing open yet: nobody is told
     later = make_event()
     service.use(EventSchedule((later,), next_edition_planned=True))
-    told = await service.booking_opened()
+    told = await service.booking_opened({"telegram"})
     assert [(row.user, row.language, event.id) for row, event in told] == [
         (user(1), "fr", EVENT_ID),
         (user(2), "ar", EVENT_ID),
     ]
-    assert await service.booking_opened() == []
+    assert await service.booking_opened({"telegram"}) == []
 
 
 async def test_last_edition_and_the_event_of_admin_reports(storage, clock):

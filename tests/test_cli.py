@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import TERMINAL_USER, TerminalChat
 from bot.cli import main
 from bot.config import load_settings
+from bot.conversation import Conversation
 from bot.services import Services
+from handlers.terminal.chat import TERMINAL_USER, TerminalChat
 from tests.support.events import closed_event, events_file, knowledge_with_events
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,10 +106,12 @@ def test_a_wrong_setting_is_named(monkeypatch, capsys):
 
 
 async def test_terminal_chat_menu_answer_and_follow_up(tmp_path, clock):
-    settings = replace(load_settings({}), database_path=tmp_path / "bot.sqlite3")
+    settings = replace(
+        load_settings({}), database_path=tmp_path / "bot.sqlite3", default_language="fr"
+    )
     services = await Services.open(settings, clock)
     lines: list[str] = []
-    chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
+    chat = TerminalChat(Conversation(services), write=lines.append, files_dir=tmp_path)
     try:
         await chat.start()
         assert "Permis de construire" in lines[-1]
@@ -153,10 +156,12 @@ NOTHING_TO_BOOK = {
 async def test_book_with_the_shipped_events_says_nothing_is_open_and_who_to_ask(
     tmp_path, clock, lang
 ):
-    settings = replace(load_settings({}), database_path=tmp_path / "bot.sqlite3")
+    settings = replace(
+        load_settings({}), database_path=tmp_path / "bot.sqlite3", default_language=lang
+    )
     services = await Services.open(settings, clock)
     lines: list[str] = []
-    chat = TerminalChat(services, write=lines.append, language=lang, files_dir=tmp_path)
+    chat = TerminalChat(Conversation(services), write=lines.append, files_dir=tmp_path)
     try:
         await chat.handle("/book")
         reply = lines[-1]

@@ -4,7 +4,7 @@ import pytest
 
 from bot.i18n import Texts
 from bot.replies import Option, Reply
-from handlers.keyboards import html_chunks, parse_callback, reply_keyboard
+from handlers.telegram.render import html_chunks, reply_keyboard
 
 RLM = "\u200f"
 
@@ -42,8 +42,10 @@ def test_buttons_carry_short_prefixed_data():
         entry_id="housing_aid.eligible_homes",
         links=(("Daam Sakane", "https://www.daamsakane.ma"),),
         options=(Option("Montant", "housing_aid.amounts"), Option("Aucune", "none")),
+        feedback=True,
+        menu_button=True,
     )
-    markup = reply_keyboard(reply, Texts.load(), feedback=True, menu=True)
+    markup = reply_keyboard(reply, Texts.load())
     rows = markup.inline_keyboard
     assert rows[0][0].url == "https://www.daamsakane.ma"
     data = [b.callback_data for row in rows for b in row if b.callback_data]
@@ -61,11 +63,3 @@ def test_overlong_callback_data_is_refused():
     reply = Reply("x", "fr", options=(Option("?", "e" * 70),))
     with pytest.raises(ValueError, match="64 bytes"):
         reply_keyboard(reply, Texts.load())
-
-
-@pytest.mark.parametrize(
-    ("data", "parsed"),
-    [("e:permit.fees", ("e", "permit.fees")), ("lang:fr", ("lang", "fr")), (None, ("", ""))],
-)
-def test_parse_callback(data, parsed):
-    assert parse_callback(data) == parsed

@@ -303,12 +303,13 @@ async def test_admin_tools(tg, bot, settings):
 
 
 async def test_terminal_chat_books_the_same_way(settings, tmp_path, clock):
-    from bot.chat import TerminalChat
+    from bot.conversation import Conversation
     from bot.services import Services
+    from handlers.terminal.chat import TerminalChat
 
-    services = await Services.open(settings, clock)
+    services = await Services.open(replace(settings, default_language="fr"), clock)
     lines: list[str] = []
-    chat = TerminalChat(services, write=lines.append, default_language="fr", files_dir=tmp_path)
+    chat = TerminalChat(Conversation(services), write=lines.append, files_dir=tmp_path)
     try:
         for typed in (
             "/book",

@@ -15,7 +15,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.config import Settings, load_settings
-from handlers import build_application
+from handlers.telegram import build_application
 
 TOKEN = "123456789:TEST-token-for-the-fake-bot-api-server"
 ROOT = Path(__file__).resolve().parents[2]

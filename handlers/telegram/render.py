@@ -1,29 +1,43 @@
-"""From core replies to Telegram messages: HTML text in chunks, and inline keyboards.
+"""From core replies to Telegram messages: HTML text in chunks, inline keyboards, files, maps.
 
 Callback data is short and prefixed (`e:<entry id>`, `cat:<category>`, `lang:fr`, `fb:1:<id>`),
-always under Telegram's 64 bytes; `parse_callback` is the one place that reads it back.
+always under Telegram's 64 bytes; the core reads it back as the option's target. Replies are
+split at paragraphs under 4,096 characters; buttons go on the last piece.
 """
 
 from __future__ import annotations
 
 import html
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
-from bot.i18n import LANGUAGES, Texts, rtl
+from bot.choices import ChannelLimits
+from bot.i18n import Texts, rtl
 from bot.replies import NONE_OF_THESE, Reply
 
 __all__ = [
+    "LIMITS",
     "feedback_data",
     "html_chunks",
-    "language_keyboard",
-    "parse_callback",
+    "option_data",
     "reply_keyboard",
+    "send_replies",
+    "send_reply",
 ]
 
 MAX_LABEL = 60
 MAX_CALLBACK = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+# Telegram shows a long inline keyboard whole; labels are cut for phones' narrow buttons.
+LIMITS = ChannelLimits(choices=None, label=MAX_LABEL)
 
 
 def html_chunks(text: str, lang: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -91,9 +105,8 @@ def feedback_data(entry_id: str, helpful: bool) -> str:
     return _data(f"fb:{int(helpful)}:{entry_id}")
 
 
-def reply_keyboard(
-    reply: Reply, texts: Texts, *, feedback: bool = False, menu: bool = False
-) -> InlineKeyboardMarkup | None:
+def reply_keyboard(reply: Reply, texts: Texts) -> InlineKeyboardMarkup | None:
+    """Links as URL buttons, then the options, then 👍 / 👎 and the way back to the menu."""
     rows: list[list[InlineKeyboardButton]] = [
         [InlineKeyboardButton(_label(title), url=url)] for title, url in reply.links
     ]
@@ -101,36 +114,56 @@ def reply_keyboard(
         [InlineKeyboardButton(_label(option.label), callback_data=option_data(option.target))]
         for option in reply.options
     ]
-    if feedback and reply.entry_id:
+    if reply.feedback and reply.entry_id:
         rows.append(
             [
                 InlineKeyboardButton("👍", callback_data=feedback_data(reply.entry_id, True)),
                 InlineKeyboardButton("👎", callback_data=feedback_data(reply.entry_id, False)),
             ]
         )
-    if menu:
+    if reply.menu_button:
         rows.append(
             [InlineKeyboardButton(texts.get("menu.button", reply.lang), callback_data="menu")]
         )
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def language_keyboard(texts: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.get("language.name", lang), callback_data=f"lang:{lang}"
-                )
-                for lang in LANGUAGES
-            ]
-        ]
-    )
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, texts: Texts) -> None:
+    """Send a core reply as HTML; buttons go on the last chunk, then a file and a map location."""
+    chunks = html_chunks(reply.text, reply.lang)
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+    keyboard = reply_keyboard(reply, texts)
+    if reply.request_phone:
+        keyboard = ReplyKeyboardMarkup(
+            [[KeyboardButton(reply.phone_label, request_contact=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    elif reply.remove_keyboard and keyboard is None:
+        keyboard = ReplyKeyboardRemove()
+    if reply.document is None:
+        for number, chunk in enumerate(chunks, 1):
+            await bot.send_message(
+                chat_id,
+                chunk,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if number == len(chunks) else None,
+                disable_web_page_preview=True,
+            )
+    else:
+        name, content = reply.document
+        await bot.send_document(
+            chat_id,
+            InputFile(content, filename=name),
+            caption=chunks[0][: MessageLimit.CAPTION_LENGTH],
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+        )
+    if reply.location:
+        latitude, longitude = reply.location
+        await bot.send_location(chat_id, latitude=latitude, longitude=longitude)
 
 
-def parse_callback(data: str | None) -> tuple[str, str]:
-    """Split callback data into (kind, value): ("e", "permit.fees"), ("lang", "fr")..."""
-    if not data:
-        return "", ""
-    kind, _, value = data.partition(":")
-    return kind, value
+async def send_replies(bot: Bot, chat_id: int, replies: list[Reply], texts: Texts) -> None:
+    for reply in replies:
+        await send_reply(bot, chat_id, reply, texts)
