@@ -334,6 +334,10 @@ class BookingStore:
             (user.channel, user.id, json.dumps(state, ensure_ascii=False), iso(now)),
         )
 
+    async def purge_flows(self, idle_since: datetime) -> int:
+        """Delete the flows that have not moved since `idle_since`; how many."""
+        return await self.db.execute("DELETE FROM flows WHERE updated_at <= ?", (iso(idle_since),))
+
     async def clear_flow(self, user: User) -> None:
         await self.db.execute(
             "DELETE FROM flows WHERE channel = ? AND user_id = ?", (user.channel, user.id)

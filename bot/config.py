@@ -41,6 +41,7 @@ class Settings:
     webhook_path: str = "telegram"
     webhook_secret: str = field(default="", repr=False)
     waitlist_hold_minutes: int = 30
+    booking_flow_timeout_minutes: int = 30
     reminder_check_seconds: float = 60.0
     watch_knowledge: bool = True
     watch_debounce_ms: int = 1000
@@ -131,6 +132,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError(
             f"WAITLIST_HOLD_MINUTES must be minutes between 1 and 1440, not {hold!r}"
         )
+    idle = text("BOOKING_FLOW_TIMEOUT_MINUTES", "30")
+    if not idle.isdigit() or not 1 <= int(idle) <= 1440:
+        raise ConfigError(
+            f"BOOKING_FLOW_TIMEOUT_MINUTES must be minutes between 1 and 1440, not {idle!r}"
+        )
     check = text("REMINDER_CHECK_SECONDS", "60")
     try:
         check_seconds = float(check)
@@ -160,6 +166,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_path=text("WEBHOOK_PATH", "telegram").strip("/") or "telegram",
         webhook_secret=secret,
         waitlist_hold_minutes=int(hold),
+        booking_flow_timeout_minutes=int(idle),
         reminder_check_seconds=check_seconds,
         watch_knowledge=watch in ("true", "1", "yes"),
     )

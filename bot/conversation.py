@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.admin_desk import ADMIN_COMMANDS, PAGE_PREFIX, AdminDesk
+from bot.assistant import Answer
 from bot.booking_flow import PREFIX as BOOKING_PREFIX
 from bot.booking_flow import FlowInput
+from bot.booking_state import TYPED
 from bot.choices import MORE_PREFIX, ChannelLimits, Pager
 from bot.database import User
 from bot.i18n import LANGUAGES
@@ -123,27 +125,38 @@ class Conversation:
     async def on_text(
         self, user: User, text: str, platform_language: str | None = None
     ) -> list[Reply]:
+        """The booking flow's answer if one is in progress and this is not a question; else
+        the FAQ (and, during a booking, one line on how to go on or stop)."""
         flow = self.services.flow
-        if await flow.in_progress(user):
-            lang = await self.language_of(user, platform_language)
-            return self._fit(user, await flow.handle(user, lang, FlowInput("text", text)))
         chosen = await self.services.chosen_language(user)
         answer = self.services.assistant.ask(text, chosen)
+        state = await flow.current(user)
+        if state is not None:
+            if not _reads_as_question(text, answer.result.decision, state.step in TYPED):
+                lang = await self.language_of(user, platform_language)
+                return self._fit(user, await flow.handle(user, lang, FlowInput("text", text)))
+            if answer.reply.action == "book":
+                return self._fit(user, await flow.repeat(user, state))
+            resume = self._say("book.resume", state.lang)
+            return self._fit(user, [*await self._answer(user, text, answer), resume])
+        return self._fit(user, await self._answer(user, text, answer))
+
+    async def _answer(self, user: User, text: str, answer: Answer) -> list[Reply]:
+        """The FAQ's reply; what it could not answer is kept (without identity) for staff."""
         result, reply = answer.result, answer.reply
         log.info("%s %s score=%.2f", result.decision, result.entry_id or "-", result.score)
         if result.decision is Decision.ANSWER and reply.action == "book":
-            return self._fit(user, await flow.start(user, reply.lang))
+            return await self.services.flow.start(user, reply.lang)
         if result.decision is Decision.ANSWER:
             self._remember(user, normalize(text))
-            reply = replace(reply, feedback=True)
-        else:
-            await self.services.storage.record_unanswered(
-                normalize(text),
-                reply.lang,
-                str(result.decision),
-                [candidate.entry_id for candidate in result.candidates[:3]],
-            )
-        return self._fit(user, [reply])
+            return [replace(reply, feedback=True)]
+        await self.services.storage.record_unanswered(
+            normalize(text),
+            reply.lang,
+            str(result.decision),
+            [candidate.entry_id for candidate in result.candidates[:3]],
+        )
+        return [reply]
 
     async def on_choice(
         self, user: User, target: str, platform_language: str | None = None
@@ -279,3 +292,14 @@ class Conversation:
         self._last_question.move_to_end(user)
         while len(self._last_question) > _REMEMBERED_QUESTIONS:
             self._last_question.popitem(last=False)
+
+
+def _reads_as_question(text: str, decision: Decision, waiting_for_text: bool) -> bool:
+    """Whether a message typed during a booking asks something rather than answers the step.
+    A typed step (name, phone, country) takes anything but a clear question; a step that waits
+    for a choice treats whatever the FAQ recognises as a question."""
+    if "?" in text or "؟" in text:
+        return True
+    if waiting_for_text:
+        return decision is Decision.ANSWER and len(text.split()) >= 4
+    return decision in (Decision.ANSWER, Decision.CLARIFY)

@@ -81,7 +81,8 @@ class Notifier:
             await self._reminders()
             await self._offers()
             for waiting, event in await self.booking.booking_opened(self._served):
-                self.push(waiting.user, [self.flow.opened_reply(event, waiting.language)])
+                self.push(waiting.user, [self.flow.say.opened(event, waiting.language)])
+            await self.flow.purge_idle()
 
     async def _reminders(self) -> None:
         for reminder in await self.booking.due_reminders():
@@ -89,7 +90,7 @@ class Notifier:
                 continue
             self.push(
                 reminder.booking.user,
-                [self.flow.reminder_reply(reminder.booking, reminder.kind)],
+                [self.flow.say.reminder(reminder.booking, reminder.kind)],
             )
             await self.booking.mark_sent(reminder)
 
@@ -104,7 +105,7 @@ class Notifier:
             event = self.booking.event(offer.event_id)
             if event is None or offer.offered_slot is None:
                 continue
-            reply = self.flow.offer_reply(
+            reply = self.flow.say.offer(
                 event, offer.offered_slot, offer.language, self.hold_minutes
             )
             self.push(offer.user, [reply])

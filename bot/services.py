@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.assistant import Assistant
 from bot.booking import BookingService
 from bot.booking_flow import BookingFlow
+from bot.booking_replies import BookingReplies
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.database import User
@@ -55,7 +56,8 @@ class Services:
         booking = BookingService(
             storage.bookings, events, clock=clock, offer_minutes=settings.waitlist_hold_minutes
         )
-        flow = BookingFlow(booking, storage.bookings, assistant.texts, assistant.replies)
+        say = BookingReplies(booking, assistant.texts, assistant.replies)
+        flow = BookingFlow(booking, storage.bookings, say, settings.booking_flow_timeout_minutes)
         log.info(
             "knowledge loaded: %d entries, %d events",
             len(assistant.knowledge.entries),
@@ -91,7 +93,7 @@ class Services:
         """Serve the next question with the new knowledge and events (one assignment each)."""
         assert outcome.assistant is not None and outcome.schedule is not None
         self.assistant = outcome.assistant
-        self.flow.replies = outcome.assistant.replies
+        self.flow.say.faq = outcome.assistant.replies
         self.booking.use(outcome.schedule)
 
     async def close(self) -> None:

@@ -65,7 +65,7 @@ async def test_fourteen_slots_fit_a_channel_that_shows_ten_rows(services):
 async def test_a_forgotten_page_is_a_stale_button(services):
     conversation = Conversation(services)
     stale, menu = await conversation.on_choice(NARROW, "more:3")
-    assert stale.text.startswith("Ce bouton n'est plus valable")
+    assert stale.text.startswith("Ce choix n'est plus valable")
     assert menu.text == "Choisissez un thème :"
 
 

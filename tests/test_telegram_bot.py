@@ -240,7 +240,7 @@ async def test_stale_button_gets_a_friendly_answer_and_the_menu(tg, bot):
     live["reply_markup"]["inline_keyboard"][0][0]["callback_data"] = "e:permit.gone"
     await tg.press(56, topic, "e:permit.gone")
     stale, again = await tg.wait_for(56, count=2)
-    assert stale["text"].startswith("This button is no longer valid")
+    assert stale["text"].startswith("This choice is no longer valid")
     assert "cat:permits" in data_of(again)
 
 
