@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis import Analyzer, load_stopwords  # noqa: E402
 from bot.knowledge import Entry, KnowledgeBase  # noqa: E402
 from bot.knowledge_loader import load_knowledge  # noqa: E402
 from bot.matching import MatchIndex  # noqa: E402
+from bot.terms import Analyzer, load_stopwords  # noqa: E402
 
 
 def pin_to_one_core() -> str:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 
 from bot.admin_reports import booking_pages, check_in_text, export_rows, stats_text
-from bot.analysis import Analyzer, load_stopwords
 from bot.database import User
 from bot.events import Event
 from bot.exports import bookings_csv, bookings_xlsx
@@ -21,6 +20,7 @@ from bot.reload import ReloadOutcome, describe
 from bot.replies import Option, Reply
 from bot.review import format_review, group_unanswered
 from bot.services import Services
+from bot.terms import Analyzer, load_stopwords
 
 __all__ = ["ADMIN_COMMANDS", "PAGE_PREFIX", "AdminDesk"]
 

@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from bot.analysis import Analyzer, load_stopwords
 from bot.assistant import Assistant
 from bot.clock import Clock, moroccan_today, system_clock
 from bot.config import Settings, load_settings, read_environment
@@ -36,6 +35,7 @@ from bot.review import (
 )
 from bot.schema import events_schema, knowledge_schema
 from bot.services import EVENTS_FILE, Services
+from bot.terms import Analyzer, load_stopwords
 
 __all__ = ["main"]
 

@@ -105,7 +105,7 @@ class Conversation:
             replies = [self._language_choice()]
         elif name == "contact":
             assistant = self.services.assistant
-            replies = [assistant.show(CONTACT_ID, lang) or assistant.replies.unknown(lang)]
+            replies = [assistant.entry_reply(CONTACT_ID, lang) or assistant.replies.unknown(lang)]
         elif name == "forget":
             options = (
                 Option(texts.get("forget.yes", lang), f"{FORGET_PREFIX}yes"),
@@ -221,7 +221,7 @@ class Conversation:
             entry = assistant.knowledge.get(target.removeprefix(ENTRY_PREFIX))
             if entry is not None and entry.action == "book":
                 return await self.services.flow.start(user, lang)
-            shown = assistant.show(entry.id, lang) if entry is not None else None
+            shown = assistant.entry_reply(entry.id, lang) if entry is not None else None
             if shown is not None:
                 shown = replace(shown, feedback=True)
         if shown is None:

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.dates import TIME_ZONE, local
 from bot.errors import KnowledgeError, Problem, Severity
-from bot.knowledge import ANSWER_LANGUAGES, REQUIRED_LANGUAGES
+from bot.knowledge import ANSWER_LANGUAGES, REQUIRED_LANGUAGES, pick_language
 from bot.knowledge_loader import _LANGUAGE_NAMES, _closest, _Report, _report_repeated_keys
 from bot.weekday_mentions import weekday_mismatches
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, read_yaml
@@ -44,14 +44,6 @@ TOPICS = ("building_permit", "housing_aid", "digital_services", "other")
 NEXT_EDITION = "_next"
 
 
-def _pick(texts: Mapping[str, str], lang: str) -> str:
-    """The text in `lang`, else French, else Arabic (both required by the checks)."""
-    for candidate in (lang, "fr", "ar"):
-        if texts.get(candidate):
-            return texts[candidate]
-    return ""
-
-
 def to_utc(local_time: datetime) -> datetime:
     """A naive wall time in Morocco as a UTC instant (the first one if the clocks went back)."""
     return local_time.replace(tzinfo=TIME_ZONE).astimezone(UTC)
@@ -68,11 +60,11 @@ class Venue:
     name: Mapping[str, str] = field(default_factory=dict)
 
     def address_in(self, lang: str) -> str:
-        return _pick(self.address, lang)
+        return pick_language(self.address, lang)
 
     def label_in(self, lang: str) -> str:
         """The name and the address as one line, leaving out what is empty."""
-        parts = (_pick(self.name, lang), _pick(self.address, lang))
+        parts = (pick_language(self.name, lang), pick_language(self.address, lang))
         comma = "، " if lang == "ar" else ", "
         return comma.join(part for part in parts if part)
 
@@ -156,10 +148,10 @@ class Event:
         return bool(self.days) and self.ends() > now
 
     def title_in(self, lang: str) -> str:
-        return _pick(self.title, lang)
+        return pick_language(self.title, lang)
 
     def description_in(self, lang: str) -> str:
-        return _pick(self.description, lang)
+        return pick_language(self.description, lang)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.analysis import Analyzer, load_stopwords
 from bot.errors import KnowledgeError, Problem, Severity
 from bot.knowledge import (
     ACTIONS,
@@ -30,6 +29,7 @@ from bot.knowledge import (
     Link,
 )
 from bot.normalize import normalize
+from bot.terms import Analyzer, load_stopwords
 from bot.yamlsource import LineDict, LineList, YamlSyntaxError, read_yaml
 
 __all__ = ["TELEGRAM_MAX_TEXT", "check_folder", "load_knowledge"]

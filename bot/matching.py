@@ -34,8 +34,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.analysis import Analyzer, load_light_words, stem
 from bot.knowledge import KnowledgeBase
+from bot.terms import Analyzer, load_light_words, stem
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from bot.analysis import Analyzer
 from bot.knowledge import KnowledgeBase
 from bot.language import Language, detect_language
 from bot.normalize import normalize
 from bot.storage import Storage, UnansweredQuestion
+from bot.terms import Analyzer
 
 __all__ = [
     "SIMILARITY",

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis import Analyzer, load_stopwords
 from bot.cli import main
 from bot.conflicts import find_conflicts
 from bot.errors import Severity
 from bot.knowledge import KnowledgeBase
 from bot.knowledge_loader import load_knowledge
 from bot.matching import MatchIndex
+from bot.terms import Analyzer, load_stopwords
 
 FEES = [
     "combien coute le permis de construire",

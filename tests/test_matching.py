@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.analysis import Analyzer, load_stopwords
 from bot.evaluation import evaluate, read_cases
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matching import Decision, MatchIndex, MatchSettings
+from bot.terms import Analyzer, load_stopwords
 
 DATA = Path(__file__).parent / "data"
 

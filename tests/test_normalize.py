@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.analysis import stem
 from bot.normalize import Script, detect_script, fold_arabizi, normalize, tokenize
+from bot.terms import stem
 
 
 @pytest.mark.parametrize(

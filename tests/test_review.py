@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.analysis import Analyzer, load_stopwords
 from bot.cli import main
 from bot.normalize import normalize
 from bot.review import (
@@ -20,6 +19,7 @@ from bot.review import (
     recorded_since,
 )
 from bot.storage import Storage, UnansweredQuestion
+from bot.terms import Analyzer, load_stopwords
 
 ASKED = [
     # (text as typed, how many times, the bot's candidates)
