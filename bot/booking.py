@@ -1,26 +1,29 @@
-"""Booking rules for the communication day: places, codes, cancellation, waitlist, reminders.
+"""Booking rules for the communication day: places, codes, changes, cancellation, check-in.
 
-    BookingError
-    ├── SlotFullError        the slot has no place left (offer another one)
-    ├── AlreadyBookedError   the user already has an active booking for this event
-    ├── BookingClosedError   the event does not take bookings now
-    └── UnknownBookingError  no such booking (or not this user's)
-
-The clock is injected, so tests move time instead of waiting for it.
+The waiting lists are in bot.waitlist, the reminders in bot.reminders, the errors (re-exported
+here) in bot.booking_errors. The clock is injected, so tests move time instead of waiting.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.booking_errors import (
+    AlreadyBookedError,
+    BookingClosedError,
+    BookingError,
+    SlotFullError,
+    UnknownBookingError,
+)
 from bot.booking_store import BookingRow, BookingStore, WaitlistRow
 from bot.clock import Clock, system_clock
 from bot.database import User
-from bot.errors import BotError
-from bot.events import NEXT_EDITION, Event, EventSchedule, Slot
+from bot.events import Event, EventSchedule, Slot
+from bot.reminders import Reminder, due_reminders
+from bot.waitlist import WaitlistRules
 
 __all__ = [
     "CODE_ALPHABET",
@@ -38,29 +41,6 @@ __all__ = [
 # Easy to read aloud on the phone: no 0/O, no 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-REMINDERS = (("24h", timedelta(hours=24)), ("2h", timedelta(hours=2)))
-
-
-class BookingError(BotError):
-    pass
-
-
-class SlotFullError(BookingError):
-    pass
-
-
-class AlreadyBookedError(BookingError):
-    def __init__(self, booking: BookingRow) -> None:
-        super().__init__(booking.code)
-        self.booking = booking
-
-
-class BookingClosedError(BookingError):
-    pass
-
-
-class UnknownBookingError(BookingError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -69,18 +49,12 @@ class CheckIn:
     booking: BookingRow | None = None
 
 
-@dataclass(frozen=True)
-class Reminder:
-    booking: BookingRow
-    kind: str  # "24h" or "2h"
-
-
 def normalize_code(text: str) -> str:
     """Codes are typed back by admins: case and spaces do not matter."""
     return "".join(text.split()).upper().replace("-", "")
 
 
-class BookingService:
+class BookingService(WaitlistRules):
     def __init__(
         self,
         store: BookingStore,
@@ -237,97 +211,12 @@ class BookingService:
         await self.store.check_in(booking.code, self.clock())
         return CheckIn("ok", await self.store.get(booking.code))
 
-    # ------------------------------------------------------------------ waitlist
-
-    async def join_waitlist(self, event_id: str, user: User, lang: str) -> int:
-        """Join an event's waiting list, or (NEXT_EDITION) the list of people told when the
-        booking of an announced next edition opens; that one only if the file plans it."""
-        known = event_id in self.events or (event_id == NEXT_EDITION and self.next_edition_planned)
-        if not known:
-            raise BookingClosedError(event_id)
-        return await self.store.join_waitlist(event_id, user, lang, self.clock())
-
-    async def booking_opened(self, channels: Collection[str]) -> list[tuple[WaitlistRow, Event]]:
-        """Once an event is open, everyone of these channels waiting for the next edition is
-        told, once: each waiting row is closed and returned with the event to announce."""
-        opened = sorted(self.open_events(), key=lambda event: event.days[0])
-        if not opened:
-            return []
-        async with self.store.db.transaction():
-            waiting = await self.store.waiting(NEXT_EDITION)
-            told = [row for row in waiting if row.user.channel in channels]
-            for row in told:
-                await self.store.close_wait(row.id, "told")
-        return [(row, opened[0]) for row in told]
-
-    async def offers_to_announce(self, channels: Collection[str]) -> list[WaitlistRow]:
-        """Held offers nobody was told about yet, for these channels; marked as told."""
-        async with self.store.db.transaction():
-            offers = [
-                offer
-                for offer in await self.store.unnotified_offers(self.clock())
-                if offer.user.channel in channels
-            ]
-            for offer in offers:
-                await self.store.mark_notified(offer.id)
-        return offers
-
-    async def decline_offer(self, event_id: str, user: User) -> WaitlistRow | None:
-        """The person declines: their hold ends and the place goes to the next in line."""
-        async with self.store.db.transaction():
-            offer = await self.store.offer_of(event_id, user)
-            if offer is None or offer.offered_slot is None:
-                return None
-            await self.store.close_wait(offer.id, "declined")
-            return await self._offer_freed_place(event_id, offer.offered_slot)
-
-    async def expire_offers(self) -> list[tuple[WaitlistRow, WaitlistRow | None]]:
-        """Offers past their hold pass to the next person: (expired, new offer or None)."""
-        passed = []
-        for offer in await self.store.expired_offers(self.clock()):
-            async with self.store.db.transaction():
-                await self.store.close_wait(offer.id, "expired")
-                following = await self._offer_freed_place(offer.event_id, offer.offered_slot or "")
-            passed.append((offer, following))
-        return passed
-
-    async def _offer_freed_place(self, event_id: str, slot_key: str) -> WaitlistRow | None:
-        event = self.events.get(event_id)
-        slot = event.slot(slot_key) if event else None
-        if event is None or slot is None or slot.start <= self.clock():
-            return None
-        waiting = await self.store.next_waiting(event_id)
-        if waiting is None:
-            return None
-        expires = self.clock() + self.offer_time
-        await self.store.offer(waiting.id, slot_key, expires)
-        return WaitlistRow(
-            waiting.id, event_id, waiting.user, waiting.language, "offered", slot_key, expires
-        )
-
     # ------------------------------------------------------------------ reminders
 
     async def due_reminders(self) -> list[Reminder]:
-        """Reminders whose time has come and that were not sent; a booking made less than two
-        hours before its slot gets none (it was just confirmed)."""
+        """Reminders whose time has come and that were not sent (see bot.reminders)."""
         now = self.clock()
-        due = []
-        for booking in await self.store.upcoming_active(now):
-            lead = booking.slot_start - booking.created_at
-            for kind, before in REMINDERS:
-                sent = booking.reminded_24h if kind == "24h" else booking.reminded_2h
-                if sent or lead <= timedelta(hours=2):
-                    continue
-                if kind == "24h" and lead <= before:
-                    continue  # booked within the last day: the 2-hour reminder is enough
-                if booking.slot_start - before <= now:
-                    due.append(Reminder(booking, kind))
-        # Only the nearest reminder of a booking is sent; an older one due at the same time
-        # would only repeat it.
-        nearest: dict[str, Reminder] = {}
-        for reminder in due:
-            nearest[reminder.booking.code] = reminder
-        return list(nearest.values())
+        return due_reminders(await self.store.upcoming_active(now), now)
 
     async def mark_sent(self, reminder: Reminder) -> None:
         async with self.store.db.transaction():

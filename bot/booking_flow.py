@@ -24,7 +24,7 @@ from bot.booking_replies import PREFIX, BookingReplies
 from bot.booking_state import CHOICE_OF, TYPED, FlowState, Step
 from bot.booking_store import BookingStore
 from bot.database import User
-from bot.dates import format_day, format_slot, format_time
+from bot.dates import format_slot
 from bot.events import Event
 from bot.phones import parse_phone
 from bot.replies import Option, Reply
@@ -68,10 +68,6 @@ class BookingFlow:
 
     async def in_progress(self, user: User) -> bool:
         return await self.current(user) is not None
-
-    async def waits_for_text(self, user: User) -> bool:
-        state = await self.current(user)
-        return state is not None and state.step in TYPED
 
     async def purge_idle(self) -> int:
         """Delete every flow idle for longer than the timeout (names and phones included)."""
@@ -192,28 +188,9 @@ class BookingFlow:
             await self.store.clear_flow(user)
             return [self.say.already(mine, lang)]
         places = await self.service.places_left(event)
-        days: dict[str, int] = {}
-        first: dict[str, object] = {}
-        for slot in event.slots():
-            if slot.key in places:
-                day = slot.key[:8]
-                days[day] = days.get(day, 0) + places[slot.key]
-                first.setdefault(day, slot.start)
         state.event, state.step = event.id, Step.DAY
         await self.save(user, state)
-        title = event.title_in(lang)
-        if not any(days.values()):
-            join = Option(self.say.t("waitlist.join", lang), f"{PREFIX}wait:{event.id}")
-            return [Reply(self.say.t("book.all_full", lang, title=title), lang, options=(join,))]
-        options = tuple(
-            Option(
-                self.say.t("book.day_option", lang, day=format_day(first[day], lang), places=left),
-                f"{PREFIX}day:{day}",
-            )
-            for day, left in days.items()
-            if left > 0
-        )
-        return [Reply(self.say.t("book.choose_day", lang, title=title), lang, options=options)]
+        return [self.say.days(event, places, lang)]
 
     async def choose_slot(
         self, user: User, state: FlowState, event: Event, day: str
@@ -225,21 +202,7 @@ class BookingFlow:
             return await self.choose_day(user, state, event)
         state.day, state.step = day, Step.SLOT
         await self.save(user, state)
-        options = tuple(
-            Option(
-                self.say.t(
-                    "book.slot_option",
-                    lang,
-                    time=format_time(slot.start, lang),
-                    places=places[slot.key],
-                    capacity=event.capacity,
-                ),
-                f"{PREFIX}slot:{slot.key}",
-            )
-            for slot in free
-        )
-        text = self.say.t("book.choose_slot", lang, day=format_day(free[0].start, lang))
-        return [Reply(text, lang, options=options)]
+        return [self.say.slots(event, free, places, lang)]
 
     async def _slot_chosen(
         self, user: User, state: FlowState, event: Event, key: str

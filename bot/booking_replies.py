@@ -3,12 +3,14 @@ and the texts, with no storage of their own (bot.booking_flow decides when to sa
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.booking import BookingService
 from bot.booking_state import FlowState
 from bot.booking_store import BookingRow
 from bot.calendar_file import booking_ics
-from bot.dates import format_day, format_slot, local
-from bot.events import Event
+from bot.dates import format_day, format_slot, format_time, local
+from bot.events import Event, Slot
 from bot.i18n import Texts
 from bot.replies import BOOK_TARGET, Option, Reply, ReplyBuilder
 
@@ -31,6 +33,47 @@ class BookingReplies:
         return Reply(self.t(key, lang, **values), lang)
 
     # ------------------------------------------------------------------ steps
+
+    def days(self, event: Event, places: dict[str, int], lang: str) -> Reply:
+        """The days with places left (and how many), or the waiting list when all are full."""
+        left: dict[str, int] = {}
+        first: dict[str, datetime] = {}
+        for slot in event.slots():
+            if slot.key in places:
+                day = slot.key[:8]
+                left[day] = left.get(day, 0) + places[slot.key]
+                first.setdefault(day, slot.start)
+        title = event.title_in(lang)
+        if not any(left.values()):
+            join = Option(self.t("waitlist.join", lang), f"{PREFIX}wait:{event.id}")
+            return Reply(self.t("book.all_full", lang, title=title), lang, options=(join,))
+        options = tuple(
+            Option(
+                self.t("book.day_option", lang, day=format_day(first[day], lang), places=number),
+                f"{PREFIX}day:{day}",
+            )
+            for day, number in left.items()
+            if number > 0
+        )
+        return Reply(self.t("book.choose_day", lang, title=title), lang, options=options)
+
+    def slots(self, event: Event, free: list[Slot], places: dict[str, int], lang: str) -> Reply:
+        """The free times of one day, each with its places left out of the slot's capacity."""
+        options = tuple(
+            Option(
+                self.t(
+                    "book.slot_option",
+                    lang,
+                    time=format_time(slot.start, lang),
+                    places=places[slot.key],
+                    capacity=event.capacity,
+                ),
+                f"{PREFIX}slot:{slot.key}",
+            )
+            for slot in free
+        )
+        text = self.t("book.choose_slot", lang, day=format_day(free[0].start, lang))
+        return Reply(text, lang, options=options)
 
     def consent(self, lang: str) -> Reply:
         options = (

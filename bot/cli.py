@@ -9,33 +9,22 @@ import logging
 import os
 import sys
 import tempfile
-from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.clock import Clock, moroccan_today, system_clock
 from bot.config import Settings, load_settings, read_environment
-from bot.conflicts import find_conflicts
 from bot.conversation import Conversation
 from bot.demo_event import write_demo_events
-from bot.errors import BotError, KnowledgeError, Problem, Severity
+from bot.errors import BotError, KnowledgeError
 from bot.evaluation import EvalFileError, as_json, evaluate, format_report, read_cases
-from bot.events import EventSchedule, check_events
+from bot.events import EventSchedule
+from bot.kb_commands import day_argument, kb_check, kb_review
 from bot.kb_stats import format_stats, knowledge_stats
-from bot.knowledge_loader import check_folder, load_knowledge
-from bot.matching import MatchIndex, MatchSettings
-from bot.review import (
-    format_review,
-    format_suggestions,
-    group_unanswered,
-    read_unanswered,
-    recorded_since,
-)
+from bot.knowledge_loader import load_knowledge
 from bot.schema import events_schema, knowledge_schema
-from bot.services import EVENTS_FILE, Services
-from bot.terms import Analyzer, load_stopwords
+from bot.services import Services
 
 __all__ = ["main"]
 
@@ -78,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         ("suggest", "the same, as question lines to paste under their closest entry"),
     ):
         unanswered = kb_commands.add_parser(name, help=text)
-        unanswered.add_argument("--since", type=_day, help="only from this day on (YYYY-MM-DD)")
+        unanswered.add_argument(
+            "--since", type=day_argument, help="only from this day on (YYYY-MM-DD)"
+        )
     schema = kb_commands.add_parser("schema", help="print the JSON Schema of the knowledge files")
     schema.add_argument("--events", action="store_true", help="the schema of events.yml instead")
     return parser
@@ -103,10 +94,10 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
             print(format_stats(knowledge_stats(knowledge, moroccan_today(clock))))
             return 0
         if args.command == "kb" and args.kb_command in ("review", "suggest"):
-            return _kb_review(settings, args.since, suggest=args.kb_command == "suggest")
+            return kb_review(settings, args.since, suggest=args.kb_command == "suggest")
         if args.command == "kb":
             folder = args.dir or settings.knowledge_dir
-            return _kb_check(folder, settings.match, args.strict, clock())
+            return kb_check(folder, settings.match, args.strict, clock())
         if args.command == "eval":
             return _eval(settings, args.file, args.json)
         if args.command == "ask":
@@ -150,86 +141,6 @@ def _configure_logging(settings: Settings) -> None:
 
 def _assistant(settings: Settings) -> Assistant:
     return Assistant.from_folder(settings.knowledge_dir, settings.match)
-
-
-CONFLICTS_SHOWN = 15
-
-
-def _kb_check(
-    folder: Path,
-    match: MatchSettings | None = None,
-    strict: bool = False,
-    now: datetime | None = None,
-) -> int:
-    """The knowledge, the events file and the leave-one-out conflicts (bot.conflicts): every
-    problem at once, then one summary line. `strict` refuses warnings too; `now` adds the
-    warnings that depend on the date (a booking window already closed)."""
-    knowledge, problems = check_folder(folder)
-    schedule, event_problems = check_events(folder / EVENTS_FILE, now)
-    problems = sorted(problems + event_problems)
-    conflicts: list[Problem] = []
-    if knowledge is not None:
-        index = MatchIndex(knowledge, Analyzer(load_stopwords()), match)
-        conflicts = sorted(find_conflicts(knowledge, index))
-    for problem in problems:
-        print(problem)
-    # Conflicts are advice, often many: all of them with --strict, the first few otherwise.
-    shown = conflicts if strict else conflicts[:CONFLICTS_SHOWN]
-    for problem in shown:
-        print(problem)
-    if len(shown) < len(conflicts):
-        print(
-            f"... and {len(conflicts) - len(shown)} more questions closer to another entry "
-            "(python -m bot kb check --strict lists them all)"
-        )
-    problems += conflicts
-    errors = sum(p.severity is Severity.ERROR for p in problems)
-    if knowledge is None or errors:
-        print(f"\n{errors} error(s): the knowledge was NOT accepted; fix them and check again.")
-        return 1
-    if strict and problems:
-        print(f"\n{len(problems)} warning(s) with --strict: the knowledge was NOT accepted.")
-        return 1
-    per_language: Counter[str] = Counter()
-    for entry in knowledge.entries:
-        for lang, texts in entry.questions.items():
-            per_language[lang] += len(texts)
-    languages = ", ".join(f"{lang} {count}" for lang, count in sorted(per_language.items()))
-    print(
-        f"OK: {len(knowledge.entries)} entries, {sum(per_language.values())} questions "
-        f"({languages}), {len(knowledge.synonyms)} synonym groups, "
-        f"{len(knowledge.decoys)} out-of-scope subjects, {len(schedule.events)} event(s)"
-    )
-    return 0
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-23") from None
-
-
-def _kb_review(settings: Settings, since: date | None, suggest: bool) -> int:
-    """Unanswered questions from the database, grouped; or as lines to paste (`suggest`)."""
-    path = settings.database_path
-    if not path.exists():
-        print(
-            f"no database at {path} yet: nothing has been recorded there "
-            "(the bot creates it on its first start; DATABASE_PATH names another one)",
-            file=sys.stderr,
-        )
-        return 1
-    rows = recorded_since(asyncio.run(read_unanswered(path)), since)
-    if not rows:
-        print("no unanswered question recorded" + (f" since {since}" if since else "") + ".")
-        return 0
-    groups = group_unanswered(rows, Analyzer(load_stopwords()))
-    knowledge = load_knowledge(settings.knowledge_dir)
-    period = f" since {since}" if since else ""
-    print(f"# {len(rows)} unanswered question(s){period} in {len(groups)} group(s)\n")
-    print(format_suggestions(groups, knowledge) if suggest else format_review(groups, knowledge))
-    return 0
 
 
 def _eval(settings: Settings, path: Path, as_json_output: bool) -> int:

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot.dates import local
-from bot.events import EventSchedule, load_events
+from bot.events import EventSchedule
+from bot.events_check import load_events
 
 __all__ = ["DEMO_EVENT_ID", "demo_events_yaml", "write_demo_events"]
 

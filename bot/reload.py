@@ -17,7 +17,8 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.conflicts import find_conflicts
 from bot.errors import Problem, Severity
-from bot.events import EventSchedule, check_events
+from bot.events import EventSchedule
+from bot.events_check import check_events
 from bot.i18n import Texts
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge_loader import check_folder
@@ -42,7 +43,7 @@ _HINTS = (
     ("duplicate id", "duplicate_id"),
     ("follow_up", "follow_up"),
     ("answer is empty", "empty_answer"),
-    ("over Telegram", "long_answer"),
+    ("of one chat message", "long_answer"),
     ("malformed link", "link"),
     ("needs a 'title'", "link"),
     ("in group", "synonym"),

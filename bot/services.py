@@ -13,7 +13,8 @@ from bot.booking_replies import BookingReplies
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.database import User
-from bot.events import EventSchedule, load_events
+from bot.events import EventSchedule
+from bot.events_check import load_events
 from bot.i18n import LANGUAGES, Texts
 from bot.reload import ReloadOutcome, reload_folder
 from bot.storage import Storage

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from bot.calendar_file import booking_ics
-from bot.events import load_events
+from bot.events_check import load_events
 
 # An event of the test's own: the file's dates are read as they are, whatever today is.
 EVENTS = """\

@@ -8,7 +8,7 @@ import pytest
 
 from bot.dates import local
 from bot.demo_event import DEMO_EVENT_ID, demo_events_yaml, write_demo_events
-from bot.events import check_events
+from bot.events_check import check_events
 from tests.support.clock import FROZEN_NOW
 from tests.support.events import next_clock_change
 

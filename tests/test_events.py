@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import KnowledgeError, Problem, Severity
-from bot.events import TIME_ZONE, Event, check_events, load_events
+from bot.events import TIME_ZONE, Event
+from bot.events_check import check_events, load_events
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "knowledge" / "events.yml"

@@ -20,9 +20,10 @@ from jsonschema import Draft202012Validator
 
 from bot.cli import main
 from bot.errors import Severity
-from bot.events import check_events
-from bot.knowledge_loader import _is_web_url, check_folder
+from bot.events_check import check_events
+from bot.knowledge_loader import check_folder
 from bot.schema import SCHEMA_FILES, events_schema, json_ready, knowledge_schema, write_schemas
+from bot.validation import is_web_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_DIR = ROOT / "schema"
@@ -233,7 +234,7 @@ def test_one_section_per_file():
 )
 def test_link_urls_follow_the_checker(url):
     document = edited(ENTRY, lambda d: entry(d)["links"][0].update(url=url))
-    assert (schema_errors(knowledge_schema(), document) == []) == _is_web_url(url)
+    assert (schema_errors(knowledge_schema(), document) == []) == is_web_url(url)
 
 
 # ----------------------------------------------------------------------------- events

@@ -121,7 +121,7 @@ def test_answer_over_telegram_limit(tmp_path):
     write(tmp_path, VALID.replace("تؤدى رسوم البناء للجماعة.", long_answer))
     [(line, message)] = problems_of(tmp_path)
     assert line == 23
-    assert "4100 characters, over Telegram's 4096" in message
+    assert "4100 characters, over the 4096 of one chat message" in message
 
 
 def test_long_answer_is_only_a_warning(tmp_path):

@@ -1,0 +1,96 @@
+"""What a match concludes: its settings, its result types and the decision rule.
+
+Scores are on a 0–1 scale. The decision uses two settings: a minimum score to answer and a
+minimum margin over the runner-up; below them the best entries are offered as suggestions, and a
+question closer to an out-of-scope subject than to any entry, or leaning on off-topic words, is
+unknown.
+
+Kept apart from the index and the scoring (`bot.matching`) so that what consumes a match (replies,
+the conversation, the evaluation) reads small types and one rule, not the matcher's machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["Candidate", "Decision", "MatchResult", "MatchSettings", "decide"]
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Thresholds on the 0–1 score scale; see the README for what each one trades off."""
+
+    min_score: float = 0.3
+    min_margin: float = 0.025
+    suggest_min: float = 0.2
+    max_suggestions: int = 3
+    coverage_weight: float = 0.7
+    unknown_weight: float = 0.45
+    light_word_weight: float = 0.3
+    term_saturation: float = 3.0
+    keyword_count: int = 2
+    decoy_ratio: float = 1.0
+    off_topic_share: float = 0.4
+    fuzzy_weight: float = 0.15
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    decision: Decision
+    entry_id: str | None
+    score: float
+    suggestions: tuple[Candidate, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    unknown_terms: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def best(self) -> str | None:
+        """The best entry even when not confident: for evaluation and review lists."""
+        return self.entry_id or (self.candidates[0].entry_id if self.candidates else None)
+
+
+def decide(
+    scored: Iterable[tuple[str, bool, float]],
+    settings: MatchSettings,
+    unknown: tuple[str, ...],
+    *,
+    off_topic: float = 0.0,
+    query: Set[str] = frozenset(),
+    off_topic_terms: frozenset[str] = frozenset(),
+) -> MatchResult:
+    """Answer, clarify or give up, from each scored document as (key, is an out-of-scope
+    subject, score); `off_topic` is the share of the question's weight carried by
+    `off_topic_terms`, and `query` holds the question's known terms."""
+    ranked = sorted(scored, key=lambda item: item[2], reverse=True)
+    real = [Candidate(key, round(score, 4)) for key, decoy, score in ranked if not decoy][:10]
+    decoy_best = next((score for _, decoy, score in ranked if decoy), 0.0)
+    # A one-word question made of a word the entries use more than the out-of-scope
+    # subjects ("permis", "rokhsa") is vague, not out of scope: suggest, do not refuse.
+    if len(query) == 1 and not query & off_topic_terms:
+        decoy_best = 0.0
+    if not real:
+        return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+    best = real[0]
+    second = real[1].score if len(real) > 1 else 0.0
+    decoy_wins = decoy_best >= settings.decoy_ratio * best.score
+    if decoy_wins or off_topic >= settings.off_topic_share or best.score < settings.suggest_min:
+        return MatchResult(Decision.UNKNOWN, None, best.score, (), tuple(real), unknown)
+    if best.score >= settings.min_score and best.score - second >= settings.min_margin:
+        return MatchResult(Decision.ANSWER, best.entry_id, best.score, (), tuple(real), unknown)
+    floor = max(settings.suggest_min, best.score - 0.2)
+    suggestions = tuple(c for c in real if c.score >= floor)[: settings.max_suggestions]
+    return MatchResult(Decision.CLARIFY, None, best.score, suggestions, tuple(real), unknown)
