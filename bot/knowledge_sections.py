@@ -1,47 +1,41 @@
-"""The other sections of the knowledge: synonym groups (`groups:`), out-of-scope subjects
-(`out_of_scope:`) and the agency's own details (`agency:`), where an unconfirmed field stays
-empty and is never shown."""
+"""The other sections of the knowledge, validated against their models (bot.formats): synonym
+groups (`groups:`), out-of-scope subjects (`out_of_scope:`) and the agency's own details
+(`agency:`), where an unconfirmed field stays empty and is never shown. What a model cannot
+say is checked here: a word in two synonym groups, a map position given half."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from bot.format_errors import line_at, report_validation
+from bot.formats import AgencyFormat, DecoyFormat, Text
 from bot.knowledge import ANSWER_LANGUAGES, AgencyDetails, Decoy
 from bot.knowledge_entries import Collected
 from bot.normalize import normalize
-from bot.validation import Report, closest, is_web_url, report_repeated_keys
+from bot.validation import Report
 from bot.yamlsource import LineDict, LineList
 
-__all__ = ["AGENCY_FIELDS", "EMAIL", "PHONE", "check_agency", "check_decoys", "check_synonyms"]
+__all__ = ["check_agency", "check_decoys", "check_synonyms"]
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
-PHONE = re.compile(r"^\+?[0-9][0-9 .-]{6,}$")
-AGENCY_FIELDS = {
-    "name",
-    "website",
-    "address",
-    "phones",
-    "email",
-    "opening_hours",
-    "location",
-    "map_url",
-}
+_WORDS = TypeAdapter(list[Text])
 
 
 def check_synonyms(value: Any, report: Report, collected: Collected) -> None:
     if not isinstance(value, LineDict):
         report.error(1, "'groups' must map a group name to a list of words")
         return
-    report_repeated_keys(value, report)
     for name, members in value.items():
-        line = value.line_of(name)
-        if not isinstance(members, LineList) or not all(
-            isinstance(m, str) and m.strip() for m in members
-        ):
-            report.error(line, f"synonym group '{name}' must be a list of words or phrases")
+        try:
+            words = _WORDS.validate_python(members)
+        except ValidationError:
+            report.error(
+                value.line_of(name), f"synonym group '{name}' must be a list of words or phrases"
+            )
             continue
-        for index, member in enumerate(members):
+        assert isinstance(members, LineList)
+        for index, member in enumerate(words):
             key = normalize(member)
             if key in collected.synonym_lines and collected.synonym_lines[key][0] != name:
                 other, other_line, _ = collected.synonym_lines[key]
@@ -52,7 +46,7 @@ def check_synonyms(value: Any, report: Report, collected: Collected) -> None:
                 )
                 continue
             collected.synonym_lines[key] = (str(name), members.line_of(index), report.file)
-        collected.synonyms[str(name)] = tuple(m.strip() for m in members)
+        collected.synonyms[str(name)] = tuple(words)
 
 
 def check_decoys(value: Any, report: Report, collected: Collected) -> None:
@@ -62,106 +56,51 @@ def check_decoys(value: Any, report: Report, collected: Collected) -> None:
         )
         return
     for index, item in enumerate(value):
-        line = value.line_of(index)
-        if not isinstance(item, LineDict) or not isinstance(item.get("subject"), str):
-            report.error(line, "each out-of-scope subject needs 'subject' and 'phrases'")
+        try:
+            decoy = DecoyFormat.model_validate(item)
+        except ValidationError as error:
+            if isinstance(item, LineDict):
+                report_validation(error, item, report, DecoyFormat)
+            else:
+                report.error(value.line_of(index), "each out-of-scope subject needs 'subject'")
             continue
-        phrases = item.get("phrases")
-        if not isinstance(phrases, LineList) or not all(
-            isinstance(p, str) and p.strip() for p in phrases
-        ):
-            report.error(item.line_of("phrases"), f"'{item['subject']}': 'phrases' must be a list")
-            continue
-        collected.decoys.append(Decoy(item["subject"], tuple(p.strip() for p in phrases)))
+        collected.decoys.append(Decoy(decoy.subject, tuple(decoy.phrases)))
 
 
 def check_agency(value: Any, report: Report, collected: Collected) -> None:
     if not isinstance(value, LineDict):
         report.error(1, "'agency' must be a mapping of the agency's details")
         return
-    for key in value:
-        if key not in AGENCY_FIELDS:
-            report.error(
-                value.line_of(key), f"unknown agency field '{key}'{closest(key, AGENCY_FIELDS)}"
-            )
-
-    def texts(key: str) -> dict[str, str]:
-        raw = value.get(key) or {}
-        if isinstance(raw, str):
-            return {lang: raw.strip() for lang in ANSWER_LANGUAGES} if raw.strip() else {}
-        if not isinstance(raw, dict):
-            report.error(
-                value.line_of(key), f"agency '{key}' must be text or one text per language"
-            )
-            return {}
-        return {str(k): str(v).strip() for k, v in raw.items() if v and str(v).strip()}
-
-    def text(key: str) -> str:
-        raw = value.get(key)
-        if raw is None:
-            return ""
-        if not isinstance(raw, str):
-            report.error(value.line_of(key), f"agency '{key}' must be text (or left empty)")
-            return ""
-        return raw.strip()
-
-    website, email, map_url = text("website"), text("email"), text("map_url")
-    for key, url in (("website", website), ("map_url", map_url)):
-        if url and not is_web_url(url):
-            report.error(
-                value.line_of(key), f"agency '{key}' must be a full address (https://...)"
-            )
-    if email and not EMAIL.match(email):
-        report.error(value.line_of("email"), f"agency e-mail '{email}' is not an e-mail address")
-    phones_raw = value.get("phones") or []
-    phones: list[str] = []
-    if not isinstance(phones_raw, list):
-        report.error(value.line_of("phones"), "agency 'phones' must be a list, e.g. ['+212 5...']")
-    else:
-        for raw_phone in phones_raw:
-            phone = str(raw_phone).strip()
-            if phone and not PHONE.match(phone):
-                report.error(
-                    value.line_of("phones"),
-                    f"agency phone '{phone}' is not a phone number; "
-                    "write it in international form, starting with +212",
-                )
-            elif phone:
-                phones.append(phone)
-    latitude, longitude = _check_location(value, report)
+    try:
+        agency = AgencyFormat.model_validate(value)
+    except ValidationError as error:
+        report_validation(error, value, report, AgencyFormat)
+        return
+    location = agency.location
+    latitude = location.latitude if location else None
+    longitude = location.longitude if location else None
+    if (latitude is None) != (longitude is None):
+        report.error(
+            line_at(value, ["location"]),
+            "agency 'location' needs both latitude (-90..90) and longitude (-180..180) as "
+            "numbers, or both null",
+        )
+        latitude = longitude = None
     collected.agency = AgencyDetails(
-        name=texts("name"),
-        website=website,
-        address=texts("address"),
-        phones=tuple(phones),
-        email=email,
-        opening_hours=texts("opening_hours"),
+        name=_texts(agency.name),
+        website=(agency.website or "").strip(),
+        address=_texts(agency.address),
+        phones=tuple(phone.strip() for phone in agency.phones or () if phone.strip()),
+        email=(agency.email or "").strip(),
+        opening_hours=_texts(agency.opening_hours),
         latitude=latitude,
         longitude=longitude,
-        map_url=map_url,
+        map_url=(agency.map_url or "").strip(),
     )
 
 
-def _check_location(value: LineDict, report: Report) -> tuple[float | None, float | None]:
-    location = value.get("location")
-    if not location:
-        return None, None
-    if not isinstance(location, dict):
-        report.error(value.line_of("location"), "agency 'location' needs latitude and longitude")
-        return None, None
-    latitude, longitude = location.get("latitude"), location.get("longitude")
-    if latitude is None and longitude is None:
-        return None, None
-    valid = (
-        isinstance(latitude, int | float)
-        and isinstance(longitude, int | float)
-        and -90 <= latitude <= 90
-        and -180 <= longitude <= 180
-    )
-    if not valid:
-        report.error(
-            value.line_of("location"),
-            "agency 'location' needs both latitude (-90..90) and longitude (-180..180) as numbers",
-        )
-        return None, None
-    return float(latitude), float(longitude)
+def _texts(raw: str | dict[str, str | None] | None) -> dict[str, str]:
+    """One text for every language, or one per language; empty ones are left out."""
+    if isinstance(raw, str):
+        return {lang: raw.strip() for lang in ANSWER_LANGUAGES} if raw.strip() else {}
+    return {lang: text.strip() for lang, text in (raw or {}).items() if text and text.strip()}

@@ -94,9 +94,16 @@ def _impossible_date_line(lines: list[str]) -> int:
     return 1
 
 
-def report_repeated_keys(mapping: LineDict, report: Report) -> None:
-    for key, line in mapping.repeated_keys:
-        report.error(line, f"'{key}' is given twice here; keep only one")
+def report_repeated_keys(node: Any, report: Report) -> None:
+    """A key given twice in a mapping, at any depth (YAML keeps only the last one silently)."""
+    if isinstance(node, LineDict):
+        for key, line in node.repeated_keys:
+            report.error(line, f"'{key}' is given twice here; keep only one")
+        for value in node.values():
+            report_repeated_keys(value, report)
+    elif isinstance(node, list):
+        for value in node:
+            report_repeated_keys(value, report)
 
 
 def closest(word: str, choices: Iterable[str]) -> str:

@@ -67,7 +67,7 @@ def test_bad_yaml_points_at_the_line(tmp_path):
 def test_unknown_field_is_named_with_a_suggestion(tmp_path):
     write(tmp_path, VALID.replace("    questions:\n", "    questons:\n", 1))
     found = problems_of(tmp_path)
-    assert (4, "unknown field 'questons' (did you mean 'questions'?)") in found
+    assert (4, "permit.documents: unknown field 'questons' (did you mean 'questions'?)") in found
 
 
 def test_missing_required_language(tmp_path):
