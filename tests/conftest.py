@@ -4,7 +4,7 @@ day (time-machine), to show that no test depends on the day it runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from bot.assistant import Assistant
 from bot.dates import TIME_ZONE
 from bot.knowledge_loader import load_knowledge
 from tests.support.clock import FrozenClock
+from tests.support.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = ROOT / "knowledge"
@@ -38,6 +39,13 @@ def machine_date(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     with time_machine.travel(datetime.combine(day, time(10), TIME_ZONE), tick=True):
         yield
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API server on 127.0.0.1, stopped after the test."""
+    async with FakeTelegram() as fake:
+        yield fake
 
 
 @pytest.fixture

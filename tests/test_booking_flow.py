@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from bot.config import load_settings
 from bot.conversation import Conversation
 from bot.database import User
-from bot.services import Services
 from tests.support.clock import FROZEN_NOW
-from tests.support.events import events_file, knowledge_with_events, open_event
+from tests.support.events import events_file, open_event
+from tests.support.services import opened_services
 
 CITIZEN = User("telegram", "9")
 QUESTION = "quels documents faut-il pour le permis de construire ?"
@@ -19,17 +16,10 @@ QUESTION = "quels documents faut-il pour le permis de construire ?"
 
 @pytest.fixture
 async def services(tmp_path, clock):
-    folder = knowledge_with_events(tmp_path, events_file(open_event(FROZEN_NOW, "test-day")))
-    settings = replace(
-        load_settings({}),
-        knowledge_dir=folder,
-        database_path=tmp_path / "bot.sqlite3",
-        default_language="fr",
-        watch_knowledge=False,
-    )
-    opened = await Services.open(settings, clock)
-    yield opened
-    await opened.close()
+    async with opened_services(
+        tmp_path, clock, events_file(open_event(FROZEN_NOW, "test-day"))
+    ) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ numbered lines), so no adapter makes a decision that the other lacks.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -68,12 +67,6 @@ def folder(tmp_path: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------- Telegram
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 async def telegram_transcript(tg: FakeTelegram, settings, clock) -> list[list[Seen]]:

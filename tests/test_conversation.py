@@ -3,19 +3,17 @@ collected only for the channels that run."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from bot.choices import ChannelLimits
-from bot.config import load_settings
 from bot.conversation import Conversation
 from bot.database import User
-from bot.services import Services
 from handlers.terminal.chat import TERMINAL_USER, TerminalChat
 from tests.support.clock import FROZEN_NOW
-from tests.support.events import day_after, events_file, knowledge_with_events, open_event
+from tests.support.events import day_after, events_file, open_event
+from tests.support.services import opened_services
 
 NARROW = User("narrow", "7")
 DAY = day_after(FROZEN_NOW, 60)
@@ -24,19 +22,12 @@ DAY = day_after(FROZEN_NOW, 60)
 @pytest.fixture
 async def services(tmp_path, clock):
     # One day of fourteen half-hour slots, 09:00 to 16:00.
-    folder = knowledge_with_events(
-        tmp_path, events_file(open_event(FROZEN_NOW, "long-day", closes="16:00", capacity=3))
-    )
-    settings = replace(
-        load_settings({}),
-        knowledge_dir=folder,
-        database_path=tmp_path / "bot.sqlite3",
-        default_language="fr",
-        watch_knowledge=False,
-    )
-    opened = await Services.open(settings, clock)
-    yield opened
-    await opened.close()
+    async with opened_services(
+        tmp_path,
+        clock,
+        events_file(open_event(FROZEN_NOW, "long-day", closes="16:00", capacity=3)),
+    ) as opened:
+        yield opened
 
 
 async def test_fourteen_slots_fit_a_channel_that_shows_ten_rows(services):

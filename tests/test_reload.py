@@ -7,7 +7,6 @@ watched by the bot; admins read the outcome in Telegram.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,12 +29,6 @@ entries:
       ar: جواب تجريبي عن زوربلاكس.
       fr: Réponse de test sur zorblax.
 """
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture

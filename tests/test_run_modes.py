@@ -23,12 +23,6 @@ from tests.support.bot_runner import ROOT, TOKEN
 from tests.support.fake_telegram import FakeTelegram
 
 
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

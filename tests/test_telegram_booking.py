@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -46,12 +45,6 @@ NINE_O_CLOCK = to_utc(datetime.combine(DAY, time(9)))
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return knowledge_with_events(tmp_path, events_file(open_event(FROZEN_NOW, "test-day")))
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture
