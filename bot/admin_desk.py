@@ -1,6 +1,7 @@
 """Admin commands, for every channel: /bookings, /export, /checkin, /stats, /unanswered, /reload.
 
-Admins are users of a channel listed in the settings (Telegram ids in ADMIN_IDS). Anyone else
+Admins are users listed in the settings (Telegram ids in ADMIN_IDS, WhatsApp numbers in
+ADMIN_WHATSAPP_NUMBERS). Anyone else
 gets one line saying the command is not available, and nothing else. The reports themselves are
 plain functions (bot.admin_reports); this module checks who asks, picks the event and turns the
 reports into replies. Names and phones go to admins only, never to the logs.
@@ -37,10 +38,10 @@ class AdminDesk:
         self.notifier = notifier
 
     def admins(self) -> list[User]:
-        return [
-            User("telegram", str(admin_id))
-            for admin_id in sorted(self.services.settings.admin_ids)
-        ]
+        settings = self.services.settings
+        telegram = [User("telegram", str(admin_id)) for admin_id in sorted(settings.admin_ids)]
+        whatsapp = [User("whatsapp", number) for number in sorted(settings.whatsapp.admin_numbers)]
+        return telegram + whatsapp
 
     def is_admin(self, user: User) -> bool:
         return user in self.admins()
@@ -131,6 +132,7 @@ class AdminDesk:
             now=shared.clock(),
             texts=shared.texts,
             lang=lang,
+            undelivered=await shared.storage.undelivered_counts(),
         )
         return [Reply(text, lang)]
 

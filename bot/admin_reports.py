@@ -104,6 +104,7 @@ def stats_text(
     now: datetime,
     texts: Texts,
     lang: str,
+    undelivered: dict[tuple[str, str, str], int] | None = None,
 ) -> str:
     active = [b for b in bookings if b.active]
     per_slot = Counter(b.slot_key for b in active)
@@ -135,6 +136,13 @@ def stats_text(
     lines.append(texts.get("admin.stats_unanswered", lang))
     asked = Counter(question.text for question in unanswered)
     lines += [f"  {n} × {text}" for text, n in asked.most_common(15)]
+    if undelivered:
+        # Reminders and offers a channel could not send (WhatsApp outside its 24-hour window).
+        lines.append(texts.get("admin.stats_undelivered", lang))
+        for (channel, kind, reason), count in sorted(undelivered.items()):
+            what = texts.get(f"admin.undelivered_{kind}", lang)
+            why = texts.get(f"admin.undelivered_{reason}", lang)
+            lines.append(f"  {channel} · {what}: {count} ({why})")
     return "\n".join(lines)
 
 

@@ -195,6 +195,21 @@ class BookingReplies:
             when=format_slot(booking.slot_start, lang),
         )
 
+    def reminder_params(self, booking: BookingRow) -> tuple[str, ...]:
+        """The values of the reminder template: the code, the time, the place."""
+        lang = booking.language
+        event = self.service.event(booking.event_id)
+        venue = event.venue.label_in(lang) if event else ""
+        return (booking.code, format_slot(booking.slot_start, lang), venue)
+
+    def offer_params(
+        self, event: Event, slot_key: str, lang: str, minutes: int
+    ) -> tuple[str, ...]:
+        """The values of the offer template: the event, the time, how long it is held."""
+        slot = event.slot(slot_key)
+        when = format_slot(slot.start, lang) if slot else ""
+        return (event.title_in(lang), when, str(minutes))
+
     def opened(self, event: Event, lang: str) -> Reply:
         """To someone who asked to be told: booking has opened, with a choice to start."""
         text = self.t("waitlist.booking_opened", lang, title=event.title_in(lang))

@@ -15,19 +15,38 @@ from dataclasses import dataclass, replace
 from bot.database import User
 from bot.replies import Option, Reply
 
-__all__ = ["MORE_PREFIX", "ChannelLimits", "Pager"]
+__all__ = ["FEEDBACK_PREFIX", "MENU", "MORE_PREFIX", "ChannelLimits", "Pager", "closing_choices"]
 
 MORE_PREFIX = "more:"
+FEEDBACK_PREFIX = "fb:"
+MENU = "menu"
 # How many users' long lists are remembered at once (the oldest is dropped first).
 _REMEMBERED = 5000
 
 
 @dataclass(frozen=True)
 class ChannelLimits:
-    """What one message of a channel can carry. None: no limit."""
+    """What one message of a channel can carry (None: no limit), and whether the channel opens
+    a conversation with a start command (Telegram's /start) or lets people simply write
+    (WhatsApp), in which case the bot greets a newcomer and asks their language itself."""
 
     choices: int | None = None
     label: int = 60
+    start_command: bool = True
+
+
+def closing_choices(reply: Reply, menu_label: str) -> tuple[Option, ...]:
+    """What every channel shows after a reply's own options: 👍 / 👎 under an answer that asks
+    for feedback, then the way back to the menu. One definition, so no channel forgets one."""
+    closing: list[Option] = []
+    if reply.feedback and reply.entry_id:
+        closing += [
+            Option("👍", f"{FEEDBACK_PREFIX}1:{reply.entry_id}"),
+            Option("👎", f"{FEEDBACK_PREFIX}0:{reply.entry_id}"),
+        ]
+    if reply.menu_button:
+        closing.append(Option(menu_label, MENU))
+    return tuple(closing)
 
 
 class Pager:

@@ -37,8 +37,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Citizen-service bot of the urban agency of Beni Mellal (MRE).",
     )
     commands = parser.add_subparsers(dest="command")
-    run = commands.add_parser("run", help="start the Telegram bot (the chat when no token is set)")
-    run.add_argument("--webhook", action="store_true", help="receive updates by webhook")
+    run = commands.add_parser(
+        "run", help="start every channel whose settings are set (the chat when none is)"
+    )
+    run.add_argument("--webhook", action="store_true", help="Telegram updates by webhook")
+    run.add_argument("--whatsapp", action="store_true", help="start only the WhatsApp webhook")
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
     chat.add_argument(
         "--demo-event",
@@ -104,7 +107,12 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
             return _ask(settings, args.question, args.lang, args.json)
         if args.command == "chat":
             return _chat(settings, clock, demo=args.demo_event)
-        return _run(settings, clock, webhook=getattr(args, "webhook", False))
+        return _run(
+            settings,
+            clock,
+            webhook=getattr(args, "webhook", False),
+            whatsapp=getattr(args, "whatsapp", False),
+        )
     except KnowledgeError as exc:
         print(f"the knowledge folder has problems:\n{exc}", file=sys.stderr)
         return 1
@@ -114,17 +122,20 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
         return 0
 
 
-class _RedactToken(logging.Filter):
-    """Defence in depth: whatever a library logs, the bot token never reaches the output."""
+class _RedactSecrets(logging.Filter):
+    """Defence in depth: whatever a library logs, the tokens and secrets never reach the
+    output."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *secrets: str) -> None:
         super().__init__()
-        self._token = token
+        self._secrets = [secret for secret in secrets if secret]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in record.getMessage():
-            record.msg = record.getMessage().replace(self._token, "[token]")
-            record.args = ()
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[secret]")
+            record.msg, record.args = message, ()
         return True
 
 
@@ -132,11 +143,14 @@ def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    whatsapp = settings.whatsapp
+    secrets = (settings.telegram_token, whatsapp.token, whatsapp.app_secret, whatsapp.verify_token)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_RedactToken(settings.telegram_token))
-    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+        handler.addFilter(_RedactSecrets(*secrets))
+    # httpx logs every request URL at INFO, and Bot API URLs carry the token; pywa logs the
+    # content of updates at DEBUG, names and numbers included.
+    for noisy in ("httpx", "httpcore", "pywa", "pywa_async"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _assistant(settings: Settings) -> Assistant:
@@ -216,8 +230,19 @@ async def _chat_loop(settings: Settings, clock: Clock, events: EventSchedule | N
         await services.close()
 
 
-def _run(settings: Settings, clock: Clock, webhook: bool = False) -> int:
-    if not settings.telegram_token:
+def _run(settings: Settings, clock: Clock, webhook: bool = False, whatsapp: bool = False) -> int:
+    """Every channel whose settings are present (only WhatsApp with --whatsapp); with none,
+    the terminal chat."""
+    on_whatsapp = settings.whatsapp.configured
+    on_telegram = bool(settings.telegram_token) and not whatsapp
+    if whatsapp and not on_whatsapp:
+        print(
+            "configuration error: --whatsapp needs WHATSAPP_TOKEN, WHATSAPP_PHONE_NUMBER_ID, "
+            "WHATSAPP_APP_SECRET and WHATSAPP_VERIFY_TOKEN (see .env.example)",
+            file=sys.stderr,
+        )
+        return 2
+    if not on_telegram and not on_whatsapp:
         print(
             "TELEGRAM_BOT_TOKEN is not set (see .env.example): starting the terminal chat.",
             file=sys.stderr,
@@ -226,9 +251,14 @@ def _run(settings: Settings, clock: Clock, webhook: bool = False) -> int:
     try:
         if webhook:
             settings.require_webhook()
-        from handlers.telegram import run
+        if on_whatsapp:
+            from handlers.serve import serve
 
-        run(settings, clock, webhook=webhook)
+            asyncio.run(serve(settings, clock, telegram=on_telegram, webhook=webhook))
+        else:
+            from handlers.telegram import run
+
+            run(settings, clock, webhook=webhook)
     except BotError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2

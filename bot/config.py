@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.config_whatsapp import WhatsAppSettings, load_whatsapp_settings
 from bot.errors import ConfigError
 from bot.matching import MatchSettings
 
@@ -45,6 +46,7 @@ class Settings:
     reminder_check_seconds: float = 60.0
     watch_knowledge: bool = True
     watch_debounce_ms: int = 1000
+    whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
 
     def require_webhook(self) -> None:
         """--webhook needs a public URL; say which setting is missing before anything starts."""
@@ -169,4 +171,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         booking_flow_timeout_minutes=int(idle),
         reminder_check_seconds=check_seconds,
         watch_knowledge=watch in ("true", "1", "yes"),
+        whatsapp=load_whatsapp_settings(env),
     )

@@ -26,15 +26,17 @@ from bot.assistant import Answer
 from bot.booking_flow import PREFIX as BOOKING_PREFIX
 from bot.booking_flow import FlowInput
 from bot.booking_state import TYPED
-from bot.choices import MORE_PREFIX, ChannelLimits, Pager
+from bot.choices import FEEDBACK_PREFIX, MENU, MORE_PREFIX, ChannelLimits, Pager
 from bot.database import User
 from bot.i18n import LANGUAGES
 from bot.knowledge_watch import KnowledgeWatch
+from bot.language import Language, clear_language
 from bot.matching import Decision
 from bot.normalize import normalize
 from bot.notifications import Notifier
 from bot.replies import CATEGORY_PREFIX, CONTACT_ID, NONE_OF_THESE, Option, Reply
 from bot.services import Services
+from bot.typed_input import reads_as_question, typed_command
 
 __all__ = ["Conversation"]
 
@@ -42,9 +44,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGE_PREFIX = "lang:"
 FORGET_PREFIX = "forget:"
-FEEDBACK_PREFIX = "fb:"
 ENTRY_PREFIX = "e:"
-MENU = "menu"
 # Answers remembered per user so that a 👎 can be reviewed with its question (memory only).
 _REMEMBERED_QUESTIONS = 5000
 
@@ -52,7 +52,7 @@ _REMEMBERED_QUESTIONS = 5000
 class Conversation:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.notifier = Notifier(services.booking, services.flow, services.texts)
+        self.notifier = Notifier(services.booking, services.flow, services.texts, services.storage)
         self.admin = AdminDesk(services, self.notifier)
         self.limits: dict[str, ChannelLimits] = {}
         self._pager = Pager()
@@ -127,12 +127,19 @@ class Conversation:
     ) -> list[Reply]:
         """The booking flow's answer if one is in progress and this is not a question; else
         the FAQ (and, during a booking, one line on how to go on or stop)."""
+        command = typed_command(text)
+        if command is not None:
+            name, args = command
+            return await self.on_command(user, name, args, platform_language)
+        if await self._newcomer(user, text):
+            lang = await self.language_of(user, platform_language)
+            return [self._say("start.welcome", lang), self._language_choice()]
         flow = self.services.flow
         chosen = await self.services.chosen_language(user)
         answer = self.services.assistant.ask(text, chosen)
         state = await flow.current(user)
         if state is not None:
-            if not _reads_as_question(text, answer.result.decision, state.step in TYPED):
+            if not reads_as_question(text, answer.result.decision, state.step in TYPED):
                 lang = await self.language_of(user, platform_language)
                 return self._fit(user, await flow.handle(user, lang, FlowInput("text", text)))
             if answer.reply.action == "book":
@@ -140,6 +147,14 @@ class Conversation:
             resume = self._say("book.resume", state.lang)
             return self._fit(user, [*await self._answer(user, text, answer), resume])
         return self._fit(user, await self._answer(user, text, answer))
+
+    async def _newcomer(self, user: User, text: str) -> bool:
+        """On a channel without a start command, the first message of someone new gets a
+        welcome and the choice of language, unless its own language is plain."""
+        limits = self.limits.get(user.channel, ChannelLimits())
+        if limits.start_command or not await self.services.storage.first_contact(user):
+            return False
+        return clear_language(text) not in (Language.ARABIC, Language.FRENCH, Language.ENGLISH)
 
     async def _answer(self, user: User, text: str, answer: Answer) -> list[Reply]:
         """The FAQ's reply; what it could not answer is kept (without identity) for staff."""
@@ -292,14 +307,3 @@ class Conversation:
         self._last_question.move_to_end(user)
         while len(self._last_question) > _REMEMBERED_QUESTIONS:
             self._last_question.popitem(last=False)
-
-
-def _reads_as_question(text: str, decision: Decision, waiting_for_text: bool) -> bool:
-    """Whether a message typed during a booking asks something rather than answers the step.
-    A typed step (name, phone, country) takes anything but a clear question; a step that waits
-    for a choice treats whatever the FAQ recognises as a question."""
-    if "?" in text or "؟" in text:
-        return True
-    if waiting_for_text:
-        return decision is Decision.ANSWER and len(text.split()) >= 4
-    return decision in (Decision.ANSWER, Decision.CLARIFY)

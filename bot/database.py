@@ -9,7 +9,8 @@ opens one again: inside the same task it simply continues the outer one, so "boo
 the waiting entry" is written as two calls and still happens at once or not at all.
 
 Rows name a user by channel and the channel's own id (`User`): a Telegram id and a WhatsApp
-number never collide. A database of an older release is migrated on open, in one transaction.
+number never collide. A database of an older release is migrated on open, in one transaction
+(version 1 added users by channel, version 2 the messages received and those not delivered).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ __all__ = ["SCHEMA_VERSION", "Database", "User"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The databases whose transaction the current task is inside (by id), for re-entry.
 _INSIDE: ContextVar[frozenset[int]] = ContextVar("inside_transaction", default=frozenset())
 
@@ -113,6 +114,21 @@ CREATE TABLE IF NOT EXISTS flows (
     state      TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (channel, user_id)
+);
+CREATE TABLE IF NOT EXISTS inbound (
+    channel     TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (channel, message_id)
+);
+CREATE INDEX IF NOT EXISTS inbound_by_user ON inbound (channel, user_id, received_at);
+CREATE TABLE IF NOT EXISTS undelivered (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
 );
 """
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from bot.normalize import Script, detect_script, tokenize
 
-__all__ = ["Language", "detect_language", "reply_language"]
+__all__ = ["Language", "clear_language", "detect_language", "reply_language"]
 
 
 class Language(StrEnum):
@@ -258,6 +258,12 @@ _ARABIZI_WORD = re.compile(r"(?<![0-9])[23579][a-z]{2,}|[a-z][23579][a-z]")
 
 def detect_language(text: str) -> Language:
     """The language the text is most likely written in (French when Latin and undecided)."""
+    return clear_language(text) or Language.FRENCH
+
+
+def clear_language(text: str) -> Language | None:
+    """The text's language when the text itself shows it (Arabic letters, or words of one
+    language); None for a Latin text with no telling word ("salam", "ok", a name)."""
     if detect_script(text) is Script.ARABIC:
         return Language.ARABIC
     tokens = tokenize(text)
@@ -270,7 +276,7 @@ def detect_language(text: str) -> Language:
         return Language.DARIJA_LATIN
     if english > french:
         return Language.ENGLISH
-    return Language.FRENCH
+    return Language.FRENCH if french else None
 
 
 def _has_arabizi_digit(word: str) -> bool:

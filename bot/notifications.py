@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.booking import BookingService
 from bot.booking_flow import BookingFlow
 from bot.database import User
 from bot.i18n import Texts
 from bot.replies import Reply
+from bot.storage import Storage
 
 __all__ = ["Notification", "Notifier"]
 
@@ -28,17 +30,31 @@ log = logging.getLogger(__name__)
 
 # Per channel, the most notifications kept waiting for their adapter (oldest dropped).
 _QUEUE_LIMIT = 10_000
+MESSAGES_KEPT = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
 class Notification:
+    """A message nobody asked for just now. `kind` ("reminder", "offer", "expired", "opened",
+    "admin") and `params` let a channel that restricts such messages (WhatsApp outside its
+    24-hour window) send an approved template in its place."""
+
     user: User
     replies: tuple[Reply, ...]
+    kind: str = "admin"
+    params: tuple[str, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        return self.replies[0].lang if self.replies else "ar"
 
 
 class Notifier:
-    def __init__(self, booking: BookingService, flow: BookingFlow, texts: Texts) -> None:
+    def __init__(
+        self, booking: BookingService, flow: BookingFlow, texts: Texts, storage: Storage
+    ) -> None:
         self.booking = booking
+        self.storage = storage
         self.flow = flow
         self.texts = texts
         self.hold_minutes = int(booking.offer_time.total_seconds() // 60)
@@ -53,9 +69,15 @@ class Notifier:
         """An adapter of `channel` is running and will collect its notifications."""
         self._served.add(channel)
 
-    def push(self, user: User, replies: Iterable[Reply]) -> None:
+    def push(
+        self,
+        user: User,
+        replies: Iterable[Reply],
+        kind: str = "admin",
+        params: tuple[str, ...] = (),
+    ) -> None:
         """Queue a message for the user's channel and wake its adapter."""
-        self._queues[user.channel].append(Notification(user, tuple(replies)))
+        self._queues[user.channel].append(Notification(user, tuple(replies), kind, params))
         self._news[user.channel].set()
 
     async def wait(self, channel: str, timeout: float) -> None:
@@ -74,6 +96,21 @@ class Notifier:
         queue.clear()
         return collected
 
+    async def due(self, channel: str, interval: float) -> AsyncIterator[Notification]:
+        """Every notification for the channel, as soon as it is pushed or found by the sweep
+        that runs at least every `interval` seconds; an adapter sends them in an `async for`.
+        A sweep that fails is logged and tried again at the next turn."""
+        while True:
+            await self.wait(channel, interval)
+            try:
+                notes = await self.collect(channel)
+            except Exception:
+                log.exception("notifications could not be collected")
+                continue
+            for note in notes:
+                yield note
+            await asyncio.sleep(0)
+
     async def sweep(self) -> None:
         """Turn what the database says is due into queued notifications (one sweep at a time,
         so two channels sweeping together cannot send a reminder twice)."""
@@ -81,16 +118,21 @@ class Notifier:
             await self._reminders()
             await self._offers()
             for waiting, event in await self.booking.booking_opened(self._served):
-                self.push(waiting.user, [self.flow.say.opened(event, waiting.language)])
+                self.push(waiting.user, [self.flow.say.opened(event, waiting.language)], "opened")
             await self.flow.purge_idle()
+            # Message ids outlive WhatsApp's retries and its 24-hour window, and no more.
+            await self.storage.purge_messages(self.booking.clock() - MESSAGES_KEPT)
 
     async def _reminders(self) -> None:
         for reminder in await self.booking.due_reminders():
             if reminder.booking.user.channel not in self._served:
                 continue
+            booking = reminder.booking
             self.push(
-                reminder.booking.user,
-                [self.flow.say.reminder(reminder.booking, reminder.kind)],
+                booking.user,
+                [self.flow.say.reminder(booking, reminder.kind)],
+                "reminder",
+                self.flow.say.reminder_params(booking),
             )
             await self.booking.mark_sent(reminder)
 
@@ -100,12 +142,15 @@ class Notifier:
         for expired, _ in await self.booking.expire_offers():
             if expired.user.channel in self._served:
                 text = self.texts.get("waitlist.expired", expired.language)
-                self.push(expired.user, [Reply(text, expired.language)])
+                self.push(expired.user, [Reply(text, expired.language)], "expired")
         for offer in await self.booking.offers_to_announce(self._served):
             event = self.booking.event(offer.event_id)
             if event is None or offer.offered_slot is None:
                 continue
-            reply = self.flow.say.offer(
-                event, offer.offered_slot, offer.language, self.hold_minutes
+            say, slot, lang = self.flow.say, offer.offered_slot, offer.language
+            self.push(
+                offer.user,
+                [say.offer(event, slot, lang, self.hold_minutes)],
+                "offer",
+                say.offer_params(event, slot, lang, self.hold_minutes),
             )
-            self.push(offer.user, [reply])

@@ -74,12 +74,66 @@ class Storage:
 
     async def forget_user(self, user: User) -> None:
         """Delete everything stored about this user at once: language, bookings, waitlist,
-        progress."""
+        progress, the ids of the messages received from them."""
         async with self.db.transaction():
             await self.bookings.delete_user(user)
-            await self.db.execute(
-                "DELETE FROM users WHERE channel = ? AND user_id = ?", (user.channel, user.id)
-            )
+            for table in ("users", "inbound"):
+                await self.db.execute(
+                    f"DELETE FROM {table} WHERE channel = ? AND user_id = ?",
+                    (user.channel, user.id),
+                )
+
+    async def first_contact(self, user: User) -> bool:
+        """True the first time the user writes (a row is kept, without a language, so that
+        the next message is not the first)."""
+        now = self._now()
+        added = await self.db.execute(
+            "INSERT INTO users (channel, user_id, language, created_at, updated_at) "
+            "VALUES (?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING",
+            (user.channel, user.id, now, now),
+        )
+        return added == 1
+
+    # ------------------------------------------------------------------ messages received
+
+    async def new_message(self, user: User, message_id: str) -> bool:
+        """Note a message received; False if it was received already (a platform may deliver
+        the same message twice, and it must be answered once)."""
+        added = await self.db.execute(
+            "INSERT INTO inbound (channel, message_id, user_id, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (user.channel, message_id, user.id, self._now()),
+        )
+        return added == 1
+
+    async def last_message_at(self, user: User) -> datetime | None:
+        """When the user last wrote (what opens a messaging window on some platforms)."""
+        row = await self.db.fetchone(
+            "SELECT MAX(received_at) FROM inbound WHERE channel = ? AND user_id = ?",
+            (user.channel, user.id),
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def purge_messages(self, received_before: datetime) -> int:
+        """Forget message ids older than a platform's retry and window periods."""
+        return await self.db.execute(
+            "DELETE FROM inbound WHERE received_at < ?", (iso(received_before),)
+        )
+
+    async def record_undelivered(self, channel: str, kind: str, reason: str) -> None:
+        """A notification that could not be sent (no identity: a count for the admins)."""
+        await self.db.execute(
+            "INSERT INTO undelivered (channel, kind, reason, created_at) VALUES (?, ?, ?, ?)",
+            (channel, kind, reason, self._now()),
+        )
+
+    async def undelivered_counts(self) -> dict[tuple[str, str, str], int]:
+        """(channel, kind, reason) → how many."""
+        rows = await self.db.fetchall(
+            "SELECT channel, kind, reason, COUNT(*) FROM undelivered "
+            "GROUP BY channel, kind, reason"
+        )
+        return {(row[0], row[1], row[2]): int(row[3]) for row in rows}
 
     # ------------------------------------------------------------------ anonymous records
 

@@ -1,6 +1,7 @@
-"""One script of user actions through Telegram and through the terminal: the same texts, the same
-choices, the same links, in the same order. Only the drawing differs (HTML messages and buttons,
-numbered lines), so no adapter makes a decision that the other lacks.
+"""One script of user actions through Telegram, the terminal and WhatsApp: the same texts, the
+same choices, the same links, in the same order. Only the drawing differs (HTML messages and
+buttons, numbered lines, WhatsApp's buttons and lists), so no adapter makes a decision that the
+others lack.
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_settings
 from bot.conversation import Conversation
+from bot.database import User
 from bot.services import Services
 from handlers.terminal.chat import TerminalChat
 from tests.support.bot_runner import make_settings, running_bot
 from tests.support.clock import FROZEN_NOW
 from tests.support.events import events_file, knowledge_with_events, open_event
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_whatsapp import FakeWhatsApp
+from tests.support.ports import free_port
 
 USER = 501
 RLM = "\u200f"
@@ -163,6 +168,81 @@ def _read_back(chunks: list[str]) -> list[Seen]:
     return seen
 
 
+# ----------------------------------------------------------------------------- WhatsApp
+
+PHONE = "33612345678"
+# What only WhatsApp's drawing adds: the heading of choices sent after a link button, and the
+# offer to use the WhatsApp number at the phone step (Telegram's is a keyboard button).
+WHATSAPP_ONLY = ("Questions liées :", "Autres choix :", "Ou touchez « Utiliser ce numéro »")
+
+
+async def whatsapp_transcript(wa: FakeWhatsApp, settings, clock) -> list[list[Seen]]:
+    from handlers.whatsapp import WhatsAppChannel
+
+    services = await Services.open(settings, clock)
+    await services.storage.set_language(User("whatsapp", PHONE), "fr")
+    channel = WhatsAppChannel(settings.whatsapp, Conversation(services), 60)
+    await channel.start()
+    wa.webhook_url = f"http://127.0.0.1:{settings.whatsapp.webhook_port}/whatsapp"
+    transcript = []
+    try:
+        for action, value in SCRIPT:
+            before = len(wa.sent(PHONE))
+            if action == "choose":
+                message = next(m for m in reversed(wa.sent(PHONE)) if m.get("choices"))
+                choices = message["choices"]
+                chosen = (
+                    choices[value]
+                    if isinstance(value, int)
+                    else next(c for c in choices if c["title"] == value)
+                )
+                if message["interactive_type"] == "button":
+                    await wa.press_button(PHONE, chosen["id"])
+                else:
+                    await wa.pick_row(PHONE, chosen["id"])
+            else:
+                await wa.send_text(PHONE, f"/{value}" if action == "command" else str(value))
+            await wa.wait_idle(0.4)
+            transcript.append([_seen_on_whatsapp(m) for m in wa.sent(PHONE)[before:]])
+    finally:
+        await channel.stop()
+        await services.close()
+    return transcript
+
+
+def _seen_on_whatsapp(message: dict) -> Seen:
+    text = clean(message.get("body_text") or "")
+    text, _, links = text.partition("\n\nLiens utiles :\n")
+    paragraphs = [p for p in text.split("\n\n") if not p.startswith(WHATSAPP_ONLY)]
+    titles = [line[2:].rsplit(": http", 1)[0] for line in links.split("\n") if line]
+    if message.get("interactive_type") == "cta_url":
+        titles.insert(0, message["interactive"]["action"]["parameters"]["display_text"])
+    choices = [
+        choice["title"] + (f" {choice['description']}" if choice.get("description") else "")
+        for choice in message.get("choices", [])
+        if choice["id"] != "wa:own-number"
+    ]
+    return Seen("\n\n".join(paragraphs), tuple(choices), tuple(titles))
+
+
+def as_read(transcript: list[list[Seen]]) -> list[Seen]:
+    """Each step as one reading: its words in order, its choices, its links, however many
+    messages carried them (WhatsApp splits what Telegram puts in one message)."""
+    return [
+        Seen(
+            " ".join(word for item in step for word in item.text.split()),
+            tuple(_start(label) for item in step for label in item.choices),
+            tuple(_start(title) for item in step for title in item.links),
+        )
+        for step in normalized(transcript)
+    ]
+
+
+def _start(label: str) -> str:
+    """The start of a label, which every channel shows whole (WhatsApp cuts titles at 20)."""
+    return re.sub(r"\W", "", label.replace("…", ""))[:12]
+
+
 # ----------------------------------------------------------------------------- the same
 
 
@@ -194,3 +274,29 @@ async def test_the_same_script_reads_the_same_on_telegram_and_in_the_terminal(
     ):
         assert telegram_step, (action, value)
         assert telegram_step == terminal_step, (action, value)
+
+
+async def test_the_same_script_reads_the_same_on_whatsapp_and_on_telegram(
+    tg, tmp_path, folder, clock
+):
+    base = make_settings(tg.base_url, tmp_path / "telegram.sqlite3")
+    settings = replace(base, knowledge_dir=folder, watch_knowledge=False, default_language="fr")
+    on_telegram = as_read(await telegram_transcript(tg, settings, clock))
+    async with FakeWhatsApp(clock=clock) as wa:
+        whatsapp = load_settings(wa.bot_environment(free_port())).whatsapp
+        wa_settings = replace(
+            settings, database_path=tmp_path / "whatsapp.sqlite3", whatsapp=whatsapp
+        )
+        on_whatsapp = as_read(await whatsapp_transcript(wa, wa_settings, clock))
+    more = _start("Plus de choix")
+    for (action, value), telegram_step, whatsapp_step in zip(
+        SCRIPT, on_telegram, on_whatsapp, strict=True
+    ):
+        assert whatsapp_step.text == telegram_step.text, (action, value)
+        assert whatsapp_step.links == telegram_step.links, (action, value)
+        shown = [label for label in whatsapp_step.choices if label != more]
+        if len(shown) == len(whatsapp_step.choices):
+            assert tuple(shown) == telegram_step.choices, (action, value)
+        else:  # a first page of ten rows: the same choices, in the same order, as far as it goes
+            offered = iter(telegram_step.choices)
+            assert all(label in offered for label in shown), (action, value)

@@ -241,8 +241,8 @@ def test_python_m_bot_without_token_starts_the_chat(tmp_path):
 def test_env_example_lists_every_setting():
     import re
 
-    source = (ROOT / "bot" / "config.py").read_text()
-    read = set(re.findall(r'(?:text|number)\("([A-Z_]+)"', source))
+    source = "".join(path.read_text() for path in (ROOT / "bot").glob("config*.py"))
+    read = set(re.findall(r'(?:text|number|_template)\("([A-Z_]+)"', source))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read and read <= listed, read - listed
 

@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,12 +20,8 @@ import pytest
 
 from tests.support.bot_runner import ROOT, TOKEN
 from tests.support.fake_telegram import FakeTelegram
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.support.fake_whatsapp import FakeWhatsApp
+from tests.support.ports import free_port
 
 
 def bot_environment(tg: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -155,6 +150,8 @@ async def test_run_webhook_checks_the_secret_and_answers(tg, tmp_path):
         (["run"], {"ADMIN_IDS": "12,abc"}, "ADMIN_IDS must be Telegram user ids"),
         (["run"], {"MATCH_MIN_MARGIN": "5"}, "MATCH_MIN_MARGIN must be between 0 and 1"),
         (["run"], {"WEBHOOK_PORT": "http"}, "WEBHOOK_PORT must be a port number"),
+        (["run", "--whatsapp"], {}, "--whatsapp needs WHATSAPP_TOKEN"),
+        (["run"], {"ADMIN_WHATSAPP_NUMBERS": "+212 6x"}, "ADMIN_WHATSAPP_NUMBERS must be"),
     ],
 )
 async def test_a_wrong_setting_stops_the_start_with_one_clear_line(
@@ -175,3 +172,43 @@ async def test_a_wrong_setting_stops_the_start_with_one_clear_line(
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert tg.calls == []  # nothing reached Telegram
+
+
+# ----------------------------------------------------------------------------- WhatsApp
+
+
+@pytest.fixture
+async def wa():
+    async with FakeWhatsApp() as fake:
+        yield fake
+
+
+async def test_run_whatsapp_serves_the_webhook_and_answers(tg, wa, tmp_path):
+    port = free_port()
+    env = bot_environment(tg, tmp_path, **wa.bot_environment(port))
+    async with bot_process(["run", "--whatsapp"], env) as lines:
+        ready = await wait_for_line(lines, "ready")
+        assert f":{port}/whatsapp" in ready
+        wa.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
+        assert await wa.verify(token="verify-me", challenge="42") == (200, "42")
+        await wa.send_text("33612345678", "Quels documents pour le permis de construire ?")
+        [answer] = await wa.wait_for("33612345678", timeout=20)
+        assert "permis" in answer["body_text"].lower()
+    assert tg.calls == []  # --whatsapp starts WhatsApp only
+    secrets = (wa.token, wa.app_secret, "verify-me", "33612345678")
+    assert not any(secret in line for line in lines for secret in secrets)
+
+
+async def test_run_starts_both_channels_in_one_process(tg, wa, tmp_path):
+    port = free_port()
+    env = bot_environment(tg, tmp_path, **wa.bot_environment(port))
+    async with bot_process(["run"], env) as lines:
+        await wait_for_line(lines, "ready: WhatsApp")
+        await wait_for_line(lines, "ready: @test_mre_bot")
+        wa.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
+        await tg.send_text(7, "contact", language_code="fr")
+        await wa.send_text("33612345678", "contact")
+        [on_telegram] = await tg.wait_for(7, timeout=20)
+        [on_whatsapp] = await wa.wait_for("33612345678", timeout=20)
+        assert "aubm.ma" in on_telegram["plain_text"] and "aubm.ma" in on_whatsapp["body_text"]
+    assert len([line for line in lines if "ready:" in line]) == 2

@@ -17,6 +17,7 @@ import pytest
 from bot.knowledge_loader import load_knowledge
 from tests.support.bot_runner import ROOT, make_settings, running_bot
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.long_answer import QUESTION, long_answer_folder
 
 RLM = "\u200f"
 KNOWLEDGE = load_knowledge(ROOT / "knowledge")
@@ -347,25 +348,12 @@ async def test_the_bot_survives_a_failed_send_and_tells_nobody_else(tg, bot, cap
 
 
 async def test_long_answers_are_split_at_paragraphs(tg, database, tmp_path, clock):
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    paragraphs = "\n\n".join(f"Paragraphe {n} : " + "texte " * 131 for n in range(5))
-    (folder / "long.yml").write_text(
-        "entries:\n"
-        "  - id: long.answer\n"
-        "    category: permits\n"
-        "    action: contact\n"
-        "    questions: {ar: [سؤال طويل جدا], fr: [question tres longue]}\n"
-        "    answer:\n"
-        "      ar: جواب\n"
-        f"      fr: {paragraphs!r}\n".replace("\\n", "\n"),
-        encoding="utf-8",
-    )
+    folder, _ = long_answer_folder(tmp_path)
     long_answer = load_knowledge(folder)["long.answer"].answer["fr"]
     assert 4096 - 100 < len(long_answer) <= 4096  # with the contact card, over the limit
     settings = replace(make_settings(tg.base_url, database), knowledge_dir=folder)
     async with running_bot(settings, clock):
-        await tg.send_text(95, "question tres longue", language_code="fr")
+        await tg.send_text(95, QUESTION, language_code="fr")
         first, second = await tg.wait_for(95, count=2)
     assert first["plain_text"].startswith("Paragraphe 0")
     assert "Paragraphe 4" in second["plain_text"] or "Contacter" in second["plain_text"]

@@ -31,7 +31,7 @@ from bot.services import Services
 from handlers.telegram import updates
 from handlers.telegram.render import LIMITS
 
-__all__ = ["COMMANDS", "build_application", "run"]
+__all__ = ["COMMANDS", "build_application", "run", "webhook_options"]
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,15 @@ _MEDIA = (
     | filters.Dice.ALL
 )
 _DELIVERY = "notification_delivery"
+_OWNED = "owns_conversation"
 
 
-def build_application(settings: Settings, clock: Clock = system_clock) -> Application:
-    """The Telegram application; `clock` is the program's one source of now (tests move it)."""
+def build_application(
+    settings: Settings, clock: Clock = system_clock, conversation: Conversation | None = None
+) -> Application:
+    """The Telegram application; `clock` is the program's one source of now (tests move it).
+    Given a `conversation` (several channels in one process), it serves that one and leaves
+    opening and closing it to the caller; else it opens its own at start-up."""
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
@@ -73,6 +78,9 @@ def build_application(settings: Settings, clock: Clock = system_clock) -> Applic
     application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock
+    if conversation is not None:
+        application.bot_data["conversation"] = conversation
+        application.bot_data["services"] = conversation.services
     _register(application)
     return application
 
@@ -97,13 +105,16 @@ def _register(app: Application) -> None:
 
 async def _post_init(app: Application) -> None:
     settings: Settings = app.bot_data["settings"]
-    services = await Services.open(settings, app.bot_data["clock"])
-    conversation = Conversation(services)
+    conversation: Conversation | None = app.bot_data.get("conversation")
+    if conversation is None:
+        conversation = Conversation(await Services.open(settings, app.bot_data["clock"]))
+        app.bot_data["services"] = conversation.services
+        app.bot_data["conversation"] = conversation
+        app.bot_data[_OWNED] = True
+        conversation.start()
+    services = conversation.services
     conversation.use_channel(updates.CHANNEL, LIMITS)
-    app.bot_data["services"] = services
-    app.bot_data["conversation"] = conversation
     await _register_commands(app, services.texts)
-    conversation.start()
     app.bot_data[_DELIVERY] = asyncio.create_task(
         updates.deliver_notifications(app, settings.reminder_check_seconds),
         name="telegram-notifications",
@@ -129,6 +140,8 @@ async def _post_shutdown(app: Application) -> None:
         delivery.cancel()
         with suppress(asyncio.CancelledError):
             await delivery
+    if not app.bot_data.pop(_OWNED, False):
+        return  # the caller opened the conversation and closes it
     conversation: Conversation | None = app.bot_data.pop("conversation", None)
     if conversation is not None:
         await conversation.stop()
@@ -137,17 +150,23 @@ async def _post_shutdown(app: Application) -> None:
         await services.close()
 
 
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """Where the Telegram webhook listens and what Telegram is told: the same for python-
+    telegram-bot's own runner and for handlers.serve."""
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": settings.webhook_path,
+        "webhook_url": f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
+        "secret_token": settings.webhook_secret or None,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run(settings: Settings, clock: Clock = system_clock, webhook: bool = False) -> None:
     """Start the bot: long polling, or a webhook behind the settings' public URL."""
     application = build_application(settings, clock)
     if not webhook:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=settings.webhook_path,
-        webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.webhook_path}",
-        secret_token=settings.webhook_secret or None,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    application.run_webhook(**webhook_options(settings))

@@ -20,13 +20,13 @@ from telegram import (
 )
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit, ParseMode
 
-from bot.choices import ChannelLimits
+from bot.choices import FEEDBACK_PREFIX, MENU, ChannelLimits, closing_choices
 from bot.i18n import Texts, rtl
-from bot.replies import NONE_OF_THESE, Reply
+from bot.replies import NONE_OF_THESE, Option, Reply
+from handlers.chunks import split_text
 
 __all__ = [
     "LIMITS",
-    "feedback_data",
     "html_chunks",
     "option_data",
     "reply_keyboard",
@@ -44,43 +44,7 @@ def html_chunks(text: str, lang: str, limit: int = MessageLimit.MAX_TEXT_LENGTH)
     """Escape every value, mark Arabic right-to-left, and split at paragraph breaks under the
     limit (a paragraph longer than the limit is cut at line breaks, then at spaces)."""
     body = rtl(text) if lang == "ar" else text
-    pieces = [
-        piece
-        for paragraph in body.split("\n\n")
-        for piece in _pack(_lines_under(html.escape(paragraph, quote=False), limit), "\n", limit)
-    ]
-    return _pack(pieces, "\n\n", limit) or [""]
-
-
-def _lines_under(text: str, limit: int) -> list[str]:
-    """The text's lines, each cut at spaces so that none is over the limit."""
-    lines: list[str] = []
-    for raw_line in text.split("\n"):
-        line = raw_line
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
-            lines.append(line[:cut])
-            line = line[cut:].lstrip()
-        lines.append(line)
-    return lines
-
-
-def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
-    """Join consecutive pieces with the separator into as few chunks under the limit as fit."""
-    chunks: list[str] = []
-    current: str | None = None
-    for piece in pieces:
-        candidate = piece if current is None else f"{current}{separator}{piece}"
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            if current is not None:
-                chunks.append(current)
-            current = piece
-    if current is not None:
-        chunks.append(current)
-    return chunks
+    return split_text(body, limit, escape=lambda part: html.escape(part, quote=False))
 
 
 def _label(text: str) -> str:
@@ -96,13 +60,13 @@ def _data(data: str) -> str:
 
 def option_data(target: str) -> str:
     """Entry ids become `e:<id>`; targets that carry their own prefix (`cat:`, `bk:`) stay."""
-    if ":" in target or target == NONE_OF_THESE:
+    if ":" in target or target in (NONE_OF_THESE, MENU):
         return _data(target)
     return _data(f"e:{target}")
 
 
-def feedback_data(entry_id: str, helpful: bool) -> str:
-    return _data(f"fb:{int(helpful)}:{entry_id}")
+def _button(option: Option) -> InlineKeyboardButton:
+    return InlineKeyboardButton(_label(option.label), callback_data=option_data(option.target))
 
 
 def reply_keyboard(reply: Reply, texts: Texts) -> InlineKeyboardMarkup | None:
@@ -110,21 +74,12 @@ def reply_keyboard(reply: Reply, texts: Texts) -> InlineKeyboardMarkup | None:
     rows: list[list[InlineKeyboardButton]] = [
         [InlineKeyboardButton(_label(title), url=url)] for title, url in reply.links
     ]
-    rows += [
-        [InlineKeyboardButton(_label(option.label), callback_data=option_data(option.target))]
-        for option in reply.options
-    ]
-    if reply.feedback and reply.entry_id:
-        rows.append(
-            [
-                InlineKeyboardButton("👍", callback_data=feedback_data(reply.entry_id, True)),
-                InlineKeyboardButton("👎", callback_data=feedback_data(reply.entry_id, False)),
-            ]
-        )
-    if reply.menu_button:
-        rows.append(
-            [InlineKeyboardButton(texts.get("menu.button", reply.lang), callback_data="menu")]
-        )
+    rows += [[_button(option)] for option in reply.options]
+    closing = closing_choices(reply, texts.get("menu.button", reply.lang))
+    feedback = [option for option in closing if option.target.startswith(FEEDBACK_PREFIX)]
+    if feedback:  # 👍 and 👎 side by side
+        rows.append([_button(option) for option in feedback])
+    rows += [[_button(option)] for option in closing if option not in feedback]
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -8,7 +8,6 @@ pressed message when the reply replaces it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -141,16 +140,8 @@ async def deliver_notifications(application: Application, interval: float) -> No
     reload summaries), as soon as it is pushed or at least every `interval` seconds."""
     conversation = conversation_of(application)
     notifier, texts = conversation.notifier, conversation.services.texts
-    while True:
-        await notifier.wait(CHANNEL, interval)
+    async for note in notifier.due(CHANNEL, interval):
         try:
-            notes = await notifier.collect(CHANNEL)
+            await send_replies(application.bot, int(note.user.id), list(note.replies), texts)
         except Exception:
-            log.exception("notifications could not be collected")
-            continue
-        for note in notes:
-            try:
-                await send_replies(application.bot, int(note.user.id), list(note.replies), texts)
-            except Exception:
-                log.warning("a notification could not be sent")
-        await asyncio.sleep(0)
+            log.warning("a notification could not be sent")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.choices import ChannelLimits
-from bot.conversation import FEEDBACK_PREFIX, LANGUAGE_PREFIX, MENU, Conversation
+from bot.choices import ChannelLimits, closing_choices
+from bot.conversation import LANGUAGE_PREFIX, Conversation
 from bot.database import User
 from bot.i18n import LANGUAGES, rtl
 from bot.replies import Option, Reply
@@ -96,14 +96,7 @@ class TerminalChat:
             latitude, longitude = reply.location
             parts.append(f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}")
         self._say("\n\n".join(parts), reply.lang)
-        options = list(reply.options)
-        if reply.feedback and reply.entry_id:
-            options += [
-                Option("👍", f"{FEEDBACK_PREFIX}1:{reply.entry_id}"),
-                Option("👎", f"{FEEDBACK_PREFIX}0:{reply.entry_id}"),
-            ]
-        if reply.menu_button:
-            options.append(Option(texts.get("menu.button", reply.lang), MENU))
+        options = [*reply.options, *closing_choices(reply, texts.get("menu.button", reply.lang))]
         if options:
             self._options = options
             # An answer's options are related questions; other replies already ask to choose.
