@@ -41,6 +41,8 @@ from typing import Any
 import pytest_asyncio
 from aiohttp import web
 
+from tests.support.ports import serve_locally
+
 Message = dict[str, Any]
 Params = dict[str, Any]
 ChatId = int | str
@@ -432,14 +434,9 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
-        )
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}/bot"
-        self.base_file_url = f"http://127.0.0.1:{port}/file/bot"
+        self._runner, root_url = await serve_locally(app)
+        self.base_url = f"{root_url}/bot"
+        self.base_file_url = f"{root_url}/file/bot"
 
     async def stop(self) -> None:
         """End pending long polls at once and close the server."""

@@ -47,6 +47,8 @@ import aiohttp
 import pytest_asyncio
 from aiohttp import web
 
+from tests.support.ports import serve_locally
+
 __all__ = [
     "GRAPH_API_VERSION",
     "SUPPORTED_MEDIA_TYPES",
@@ -379,13 +381,7 @@ class FakeWhatsApp:
         app = web.Application(client_max_size=100 * 1024 * 1024)
         app.router.add_route("*", "/v{version}/{path:.*}", self._handle)
         app.router.add_get("/media-download/{media_id}", self._download)
-        self._runner = web.AppRunner(
-            app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True
-        )
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        port = self._runner.addresses[0][1]
-        self.root_url = f"http://127.0.0.1:{port}"
+        self._runner, self.root_url = await serve_locally(app)
         self._session = aiohttp.ClientSession()
 
     async def stop(self) -> None:

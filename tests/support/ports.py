@@ -1,13 +1,26 @@
-"""A free TCP port on 127.0.0.1, for a server a test (or a bench) starts itself."""
+"""Local servers for tests and benches: a free port on 127.0.0.1, or an aiohttp app served on
+one (the fake platform servers), never anything beyond this machine."""
 
 from __future__ import annotations
 
 import socket
 
-__all__ = ["free_port"]
+from aiohttp import web
+
+__all__ = ["free_port", "serve_locally"]
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def serve_locally(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Serve `app` on 127.0.0.1 on a port the system picks; its runner (to clean up) and its
+    root URL. Pending requests are cancelled at shutdown, so a test never waits on them."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0, handler_cancellation=True)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}"
