@@ -89,6 +89,14 @@ def titles(message: dict) -> list[str]:
     return [choice["title"] for choice in message.get("choices", [])]
 
 
+async def choose(wa: FakeWhatsApp, user: str, message: dict, choice: str) -> None:
+    """Tap a reply button or pick a list row, whichever the message drew."""
+    if message["interactive_type"] == "button":
+        await wa.press_button(user, choice)
+    else:
+        await wa.pick_row(user, choice)
+
+
 def choice_id(message: dict, title: str) -> str:
     return next(choice["id"] for choice in message["choices"] if choice["title"] == title)
 
@@ -192,9 +200,7 @@ async def test_clarify_unknown_and_the_menu_as_lists(wa, shipped, clock):
         assert [choice["id"] for choice in clarify["choices"]][: len(suggested)] == [
             option.target for option in suggested
         ]
-        await wa.pick_row(CITIZEN, suggested[0].target) if clarify[
-            "interactive_type"
-        ] == "list" else await wa.press_button(CITIZEN, suggested[0].target)
+        await choose(wa, CITIZEN, clarify, suggested[0].target)
         entry = channel.conversation.services.assistant.knowledge[suggested[0].target]
         # The answer with its link button, then the choices; or both in one message.
         picked, *_ = await wa.wait_for(CITIZEN, count=2 if entry.links else 1)
@@ -249,9 +255,7 @@ async def test_the_whole_booking_with_calendar_file_and_location(wa, booking_day
         await speaks(channel, "fr", CITIZEN)
         await wa.send_text(CITIZEN, "Je voudrais réserver un rendez-vous à la journée")
         [days] = await wa.wait_for(CITIZEN)
-        await wa.press_button(CITIZEN, days["choices"][0]["id"]) if days[
-            "interactive_type"
-        ] == "button" else await wa.pick_row(CITIZEN, days["choices"][0]["id"])
+        await choose(wa, CITIZEN, days, days["choices"][0]["id"])
         [slots] = await wa.wait_for(CITIZEN)
         assert slots["interactive_type"] == "list" and len(titles(slots)) == 9
         assert titles(slots)[-1] == "Plus de choix"
@@ -291,6 +295,15 @@ async def test_the_whole_booking_with_calendar_file_and_location(wa, booking_day
         [mine] = await wa.wait_for(CITIZEN)
         assert code in text_of(mine)
         assert titles(mine) == ["Changer d'heure", "Annuler la réservation"]
+        await wa.pick_row(CITIZEN, choice_id(mine, "Changer d'heure"))
+        [days] = await wa.wait_for(CITIZEN)
+        await choose(wa, CITIZEN, days, days["choices"][0]["id"])
+        [slots] = await wa.wait_for(CITIZEN)
+        assert titles(slots)[0].startswith("09:00")
+        await wa.pick_row(CITIZEN, slots["choices"][0]["id"])
+        changed, ics, place = await wa.wait_for(CITIZEN, count=3)
+        assert text_of(changed).startswith(f"Votre réservation {code} est déplacée")
+        assert "09:00" in text_of(changed) and ics["filename"] == f"{code}.ics"
         stored = await channel.conversation.services.storage.bookings.of_user(
             User("whatsapp", CITIZEN)
         )
@@ -388,13 +401,24 @@ async def test_a_cancelled_place_is_offered_to_the_waiting_list(wa, one_slot_day
 # ----------------------------------------------------------------------------- admins
 
 
-async def test_admins_export_and_check_in_others_are_refused(wa, booking_day, clock):
+async def test_every_admin_command_works_by_number_and_others_are_refused(wa, booking_day, clock):
     async with whatsapp_bot(wa, booking_day, clock) as channel:
         await speaks(channel, "fr", CITIZEN, ADMIN)
         code, _ = await book_directly(channel)
         await wa.send_text(CITIZEN, "/export")
         [refused] = await wa.wait_for(CITIZEN)
         assert text_of(refused) == "Cette commande n'est pas disponible."
+        await wa.send_text(CITIZEN, "xyzzy blorb quux frobnicate")  # a question with no answer
+        await wa.wait_for(CITIZEN)
+        await wa.send_text(ADMIN, "/bookings")
+        [listing] = await wa.wait_for(ADMIN)
+        assert "1 réservations sur 28 places" in text_of(listing) and code in text_of(listing)
+        await wa.send_text(ADMIN, "/unanswered")
+        [unanswered] = await wa.wait_for(ADMIN)
+        assert "xyzzy blorb quux frobnicate" in text_of(unanswered)
+        await wa.send_text(ADMIN, "/reload")
+        [reloaded] = await wa.wait_for(ADMIN, timeout=30)  # the index is built again
+        assert text_of(reloaded).startswith("Connaissances mises à jour : 0 ajoutées")
         await wa.send_text(ADMIN, "/export")
         csv_file, xlsx_file = await wa.wait_for(ADMIN, count=2)
         assert csv_file["filename"] == "test-day.csv" and code.encode() in csv_file["content"]
