@@ -53,10 +53,10 @@ class Renderer:
             heading = self.texts.get("reply.links", reply.lang)
             lines = "\n".join(f"• {title}: {url}" for title, url in links)
             text = f"{text}\n\n{heading}\n{lines}"
-        if reply.request_phone:
-            number = f"+{to}" if to.isdigit() else to
-            text = f"{text}\n\n{self.texts.get('wa.use_number', reply.lang, number=number)}"
-        choices = self._choices(reply, to)
+        own_number = reply.request_phone and to.isdigit()  # not for a username-only account
+        if own_number:
+            text = f"{text}\n\n{self.texts.get('wa.use_number', reply.lang, number=f'+{to}')}"
+        choices = self._choices(reply, own_number)
         if reply.document is not None:
             await self._document(to, reply.document, text)
         elif main_link is not None or choices:
@@ -74,10 +74,10 @@ class Renderer:
                 lambda: self.wa.send_location(to, latitude=latitude, longitude=longitude),
             )
 
-    def _choices(self, reply: Reply, to: str) -> list[Option]:
+    def _choices(self, reply: Reply, own_number: bool) -> list[Option]:
         menu_label = self.texts.get("menu.button", reply.lang)
         choices = [*reply.options, *closing_choices(reply, menu_label)]
-        if reply.request_phone:
+        if own_number:
             choices.append(Option(self.texts.get("wa.use_number_button", reply.lang), OWN_NUMBER))
         return choices
 
