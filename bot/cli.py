@@ -244,7 +244,8 @@ def _run(settings: Settings, clock: Clock, webhook: bool = False, whatsapp: bool
         return 2
     if not on_telegram and not on_whatsapp:
         print(
-            "TELEGRAM_BOT_TOKEN is not set (see .env.example): starting the terminal chat.",
+            "No channel is configured (TELEGRAM_BOT_TOKEN, or the WHATSAPP_* settings; see "
+            ".env.example): starting the terminal chat.",
             file=sys.stderr,
         )
         return _chat(settings, clock)
