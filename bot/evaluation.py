@@ -1,8 +1,10 @@
 """Batch evaluation of the matcher on a JSONL file of questions with their expected entry.
 
-The figures that matter for citizens are reported side by side, overall and per language: right
-answers, questions recovered (right answer or among the suggestions), wrong answers, and — the one
-a plain accuracy hides — out-of-scope questions that got an answer anyway.
+The figures that matter for citizens are reported side by side, overall, per language and per
+kind of message (an optional `kind` field: a plain question, messy typing, a situation told
+before the question, two questions in one, a near miss...): right answers, questions recovered
+(right answer or among the suggestions), wrong answers, and — the one a plain accuracy hides —
+out-of-scope questions that got an answer anyway.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class EvalCase:
     text: str
     expected: str | None
     lang: str = ""
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class EvalItem:
     score: float
     suggestions: list[str]
     lang: str = ""
+    kind: str = ""
 
     @property
     def in_scope(self) -> bool:
@@ -67,6 +71,7 @@ class Summary:
     wrong: int = 0
     out_of_scope_answered: int = 0
     by_language: dict[str, Summary] = field(default_factory=dict)
+    by_kind: dict[str, Summary] = field(default_factory=dict)
 
     def add(self, item: EvalItem) -> None:
         if item.in_scope:
@@ -94,6 +99,7 @@ class Summary:
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = dict(self.rates())
         data["by_language"] = {lang: s.rates() for lang, s in sorted(self.by_language.items())}
+        data["by_kind"] = {kind: s.rates() for kind, s in sorted(self.by_kind.items())}
         return data
 
 
@@ -116,13 +122,15 @@ def read_cases(path: Path) -> list[EvalCase]:
             ) from None
         if not isinstance(text, str) or not (expected is None or isinstance(expected, str)):
             raise EvalFileError(f"{path}:{number}: 'text' must be text, 'expected' an id or null")
-        cases.append(EvalCase(text, expected, str(data.get("lang") or "")))
+        lang, kind = str(data.get("lang") or ""), str(data.get("kind") or "")
+        cases.append(EvalCase(text, expected, lang, kind))
     return cases
 
 
 def evaluate(index: MatchIndex, cases: Iterable[EvalCase]) -> tuple[Summary, list[EvalItem]]:
     summary = Summary()
     per_language: dict[str, Summary] = defaultdict(Summary)
+    per_kind: dict[str, Summary] = defaultdict(Summary)
     items = []
     for case in cases:
         result = index.match(case.text)
@@ -134,17 +142,21 @@ def evaluate(index: MatchIndex, cases: Iterable[EvalCase]) -> tuple[Summary, lis
             score=round(result.score, 4),
             suggestions=[c.entry_id for c in result.suggestions],
             lang=case.lang,
+            kind=case.kind,
         )
         items.append(item)
         summary.add(item)
         if case.lang:
             per_language[case.lang].add(item)
+        if case.kind:
+            per_kind[case.kind].add(item)
     summary.by_language = dict(per_language)
+    summary.by_kind = dict(per_kind)
     return summary, items
 
 
 def as_json(summary: Summary, items: list[EvalItem]) -> str:
-    keys = ("text", "expected", "decision", "predicted", "score", "suggestions")
+    keys = ("text", "expected", "decision", "predicted", "score", "suggestions", "lang", "kind")
     payload = {
         "summary": summary.as_dict(),
         "items": [{key: asdict(item)[key] for key in keys} for item in items],
@@ -156,13 +168,16 @@ def format_report(summary: Summary, items: list[EvalItem]) -> str:
     def line(label: str, s: Summary) -> str:
         r = s.rates()
         return (
-            f"{label:<10} in-scope {r['in_scope']:>4}  right {r['answered_right']:6.1%}  "
+            f"{label:<13} in-scope {r['in_scope']:>4}  right {r['answered_right']:6.1%}  "
             f"recovered {r['recovered']:6.1%}  wrong {r['answered_wrong']:6.1%}  "
             f"out-of-scope {r['out_of_scope']:>3} answered {r['out_of_scope_answered']:6.1%}"
         )
 
     lines = [line("overall", summary)]
     lines += [line(lang, s) for lang, s in sorted(summary.by_language.items())]
+    if summary.by_kind:
+        lines.append("by kind of message:")
+        lines += [line(kind, s) for kind, s in sorted(summary.by_kind.items())]
     failures = [item for item in items if item.failed]
     lines.append(f"\nfailures ({len(failures)}):")
     for item in failures:
