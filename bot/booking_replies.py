@@ -249,6 +249,27 @@ class BookingReplies:
         lines.append(self.faq.contact_card(lang))
         return Reply("\n\n".join(lines), lang, options=options)
 
+    def schedule(self, lang: str) -> str:
+        """What the events file says about the next communication day, for the answer about
+        the day itself: its dates and place, or that none is announced yet (and the last one)."""
+        now = self.service.clock()
+        upcoming = sorted(self.service.upcoming_events(), key=lambda event: event.days[0])
+        if not upcoming:
+            last = self.service.last_edition()
+            lines = [self.t("event.none_announced", lang)]
+            if last is not None:
+                lines.append(self._about(last, "book.last_edition", lang))
+            return "\n\n".join(lines)
+        lines = []
+        for event in upcoming:
+            lines.append(self._about(event, "event.next", lang))
+            if event.is_open(now):
+                lines.append(self.t("event.booking_open", lang))
+            elif event.opens_later(now) and event.booking_opens is not None:
+                opens = format_day(local(event.booking_opens), lang)
+                lines.append(self.t("event.booking_opens", lang, date=opens))
+        return "\n\n".join(lines)
+
     def _about(self, event: Event, key: str, lang: str) -> str:
         """One line on an event that is not booked here: its title, days and place."""
         days = ", ".join(format_day(day, lang) for day in event.days)

@@ -164,7 +164,7 @@ class Conversation:
             return await self.services.flow.start(user, reply.lang)
         if result.decision is Decision.ANSWER:
             self._remember(user, normalize(text))
-            return [replace(reply, feedback=True)]
+            return [self._with_schedule(replace(reply, feedback=True))]
         await self.services.storage.record_unanswered(
             normalize(text),
             reply.lang,
@@ -241,7 +241,15 @@ class Conversation:
                 shown = replace(shown, feedback=True)
         if shown is None:
             return [self._say("button.stale", lang), replies.menu(lang)]
-        return [replace(shown, menu_button=True)]
+        return [self._with_schedule(replace(shown, menu_button=True))]
+
+    def _with_schedule(self, reply: Reply) -> Reply:
+        """The answer about the communication day carries the next one's date and place, read
+        from the events file when asked, so the answer never goes stale."""
+        if reply.action != "schedule":
+            return reply
+        schedule = self.services.flow.say.schedule(reply.lang)
+        return replace(reply, text=f"{reply.text}\n\n{schedule}")
 
     async def _language_chosen(self, user: User, lang: str) -> list[Reply]:
         if lang not in LANGUAGES:

@@ -142,6 +142,11 @@ class EntryFormat(BaseModel):
         description="the answer per language, plain text (ar and fr at least), under 1000 "
         "characters so that it reads well on a phone"
     )
+    label: Texts | None = Field(
+        default=None,
+        description="the entry as a short, well-written question on buttons and related-question "
+        "lists, per language; without it, the first question of the language",
+    )
     keywords: list[Text] | None = Field(default=None, description="words that point here")
     links: list[LinkFormat] | None = Field(
         default=None, description="official links shown as buttons"
@@ -150,7 +155,9 @@ class EntryFormat(BaseModel):
         default=None, description="ids of related entries offered after the answer (3 shown)"
     )
     action: Literal[ACTIONS] | None = Field(
-        default=None, description="book (starts a booking), contact or handoff (adds the card)"
+        default=None,
+        description="book (starts a booking), contact or handoff (adds the card), schedule "
+        "(adds the next communication day from the events file)",
     )
     source: str = Field(default="", description="where the answer's facts come from")
     reviewed: date | None = Field(default=None, description="when the answer was last checked")
@@ -159,6 +166,11 @@ class EntryFormat(BaseModel):
 class DecoyFormat(BaseModel):
     model_config = ConfigDict(extra="forbid", title="out-of-scope subject")
     subject: Text = Field(description="what people ask about that the agency does not handle")
+    answer: Answers | None = Field(
+        default=None,
+        description="who handles it instead, per language (ar and fr at least); without it the "
+        "bot says it does not know and gives the agency's contact",
+    )
     phrases: list[Text] = Field(description="how people ask it")
 
 

@@ -35,7 +35,7 @@ CATEGORIES = (
     "smalltalk",
     "handoff",
 )
-ACTIONS = ("book", "contact", "handoff")
+ACTIONS = ("book", "contact", "handoff", "schedule")
 
 
 def pick_language(texts: Mapping[str, str], lang: str) -> str:
@@ -62,6 +62,7 @@ class Entry:
     questions: Mapping[str, tuple[str, ...]]
     answer: Mapping[str, str]
     keywords: tuple[str, ...] = ()
+    label: Mapping[str, str] = field(default_factory=dict)
     links: tuple[Link, ...] = ()
     follow_ups: tuple[str, ...] = ()
     action: str | None = None
@@ -77,7 +78,10 @@ class Entry:
         return bool(self.answer.get(lang))
 
     def title_in(self, lang: str) -> str:
-        """A short label for buttons: the entry's first question in that language."""
+        """A short label for buttons: the entry's label in that language (written for it by
+        staff), else its first question."""
+        if self.label.get(lang):
+            return self.label[lang]
         order = {"ar": ("ar", "ary"), "fr": ("fr",), "en": ("en", "fr")}.get(lang, (lang,))
         for key in (*order, "fr", "ar"):
             if self.questions.get(key):
@@ -91,10 +95,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class Decoy:
-    """A subject the bot must not answer; questions closest to it get "I don't know"."""
+    """A subject the bot must not answer as one of its topics. Questions closest to it get
+    its `answer` (who handles it instead), or "I don't know" and the agency's contact."""
 
     subject: str
     phrases: tuple[str, ...]
+    answer: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,10 @@ class KnowledgeBase:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
+
+    def decoy(self, subject: str) -> Decoy | None:
+        """The out-of-scope subject of that name, if the knowledge lists it."""
+        return next((decoy for decoy in self.decoys if decoy.subject == subject), None)
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)  # type: ignore[attr-defined]

@@ -80,6 +80,7 @@ def _check_entry(item: LineDict, report: Report, collected: Collected) -> Entry 
         questions={lang: tuple(texts) for lang, texts in valid.questions.items()},
         answer=dict(valid.answer),
         keywords=tuple(valid.keywords or ()),
+        label=dict(valid.label or {}),
         links=tuple(_link(link.title, link.url) for link in valid.links or ()),
         follow_ups=tuple(valid.follow_ups or ()),
         action=valid.action,

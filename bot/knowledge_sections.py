@@ -64,7 +64,8 @@ def check_decoys(value: Any, report: Report, collected: Collected) -> None:
             else:
                 report.error(value.line_of(index), "each out-of-scope subject needs 'subject'")
             continue
-        collected.decoys.append(Decoy(decoy.subject, tuple(decoy.phrases)))
+        answer = dict(decoy.answer or {})
+        collected.decoys.append(Decoy(decoy.subject, tuple(decoy.phrases), answer))
 
 
 def check_agency(value: Any, report: Report, collected: Collected) -> None:

@@ -80,3 +80,23 @@ async def test_the_terminal_shows_its_users_reminder_and_leaves_other_channels_a
     # Telegram is not running here: its user's reminder stays due for when it is.
     assert not (await services.storage.bookings.get(theirs.code)).reminded_24h
     assert (await services.storage.bookings.get(mine.code)).reminded_24h
+
+
+async def test_the_communication_day_answer_tells_the_next_edition_from_the_events_file(
+    services,
+):
+    conversation = Conversation(services)
+    [answer] = await conversation.on_text(NARROW, "C'est quoi la journée de communication ?")
+    assert answer.entry_id == "event.communication_day"
+    assert "Prochaine édition : « Journée long-day », le" in answer.text
+    assert answer.text.endswith("La réservation des rendez-vous est ouverte : tapez /book.")
+    [picked] = await conversation.on_choice(NARROW, "event.communication_day")
+    assert picked.text == answer.text
+
+
+async def test_without_an_announced_edition_the_answer_says_so(tmp_path, clock):
+    async with opened_services(tmp_path, clock, events_file()) as services:
+        conversation = Conversation(services)
+        [answer] = await conversation.on_text(NARROW, "journée de communication MRE c'est quand ?")
+    assert "Aucune date n'est encore annoncée pour la prochaine édition" in answer.text
+    assert "Prochaine édition" not in answer.text
