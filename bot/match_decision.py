@@ -37,9 +37,12 @@ class MatchSettings:
     light_word_weight: float = 0.3
     term_saturation: float = 3.0
     keyword_count: int = 2
-    decoy_ratio: float = 1.0
+    decoy_ratio: float = 0.9
     off_topic_share: float = 0.4
     fuzzy_weight: float = 0.15
+    focus_weight: float = 0.7
+    # The known weight (question words aside) from which a message's question counts in full.
+    focus_substance: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class MatchResult:
     suggestions: tuple[Candidate, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     unknown_terms: tuple[str, ...] = field(default=(), compare=False)
+    # A second question of the same message that another entry answers clearly.
+    also: str | None = None
+    # The out-of-scope subject the question is about, when one beat every entry.
+    redirect: str | None = None
 
     @property
     def best(self) -> str | None:
@@ -77,7 +84,8 @@ def decide(
     `off_topic_terms`, and `query` holds the question's known terms."""
     ranked = sorted(scored, key=lambda item: item[2], reverse=True)
     real = [Candidate(key, round(score, 4)) for key, decoy, score in ranked if not decoy][:10]
-    decoy_best = next((score for _, decoy, score in ranked if decoy), 0.0)
+    decoys = [(key, score) for key, decoy, score in ranked if decoy]
+    decoy_key, decoy_best = decoys[0] if decoys else ("", 0.0)
     # A one-word question made of a word the entries use more than the out-of-scope
     # subjects ("permis", "rokhsa") is vague, not out of scope: suggest, do not refuse.
     if len(query) == 1 and not query & off_topic_terms:
@@ -88,7 +96,11 @@ def decide(
     second = real[1].score if len(real) > 1 else 0.0
     decoy_wins = decoy_best >= settings.decoy_ratio * best.score
     if decoy_wins or off_topic >= settings.off_topic_share or best.score < settings.suggest_min:
-        return MatchResult(Decision.UNKNOWN, None, best.score, (), tuple(real), unknown)
+        # The subject is named only when it is the question's best match, and a clear one.
+        redirect = decoy_key if decoy_wins and decoy_best >= settings.suggest_min else None
+        return MatchResult(
+            Decision.UNKNOWN, None, best.score, (), tuple(real), unknown, redirect=redirect
+        )
     if best.score >= settings.min_score and best.score - second >= settings.min_margin:
         return MatchResult(Decision.ANSWER, best.entry_id, best.score, (), tuple(real), unknown)
     floor = max(settings.suggest_min, best.score - 0.2)

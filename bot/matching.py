@@ -26,13 +26,15 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from bot.match_decision import Candidate, Decision, MatchResult, MatchSettings, decide
+from bot.question_focus import focus
 from bot.term_index import TermIndex
 from bot.terms import stem
+from bot.works_place import VETOED, WORKS_ABROAD
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
 
@@ -57,6 +59,34 @@ class _LeftOut:
     def strength(self, term: str) -> float:
         count = self.counts.get(term, 0) - (term in self.removed)
         return count / (count + self.saturation) * self.scale if count > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A text's scores by document, its unknown words, the share of its weight on off-topic
+    words and its known terms."""
+
+    scores: dict[int, float]
+    unknown: tuple[str, ...]
+    off_topic: float = 0.0
+    query: frozenset[str] = frozenset()
+    substance: float = 0.0  # the weight of its known words, question words aside
+
+
+def _blend(asked: _Scored, whole: _Scored, weight: float) -> _Scored:
+    """The question's scores first, the whole message's second. Leaning on out-of-scope words
+    anywhere counts: "the earthquake reconstruction aid, do they still pay it?" is about the
+    earthquake even if the clause that asks does not say so."""
+    if not asked.scores:
+        return whole
+    docs = asked.scores.keys() | whole.scores.keys()
+    scores = {
+        doc: weight * asked.scores.get(doc, 0.0) + (1 - weight) * whole.scores.get(doc, 0.0)
+        for doc in docs
+    }
+    query = asked.query | whole.query
+    off_topic = max(asked.off_topic, whole.off_topic)
+    return _Scored(scores, whole.unknown, off_topic, query, asked.substance)
 
 
 @dataclass(frozen=True)
@@ -99,13 +129,56 @@ class MatchIndex(TermIndex):
     def match(self, text: str, *, leave_out: tuple[str, int] | None = None) -> MatchResult:
         """Match one question. `leave_out=(entry_id, position)` scores it as if the entry's
         question at that position of `Entry.all_questions()` were absent (leave-one-out checks);
-        an unknown entry id or position raises ValueError."""
+        an unknown entry id or position raises ValueError.
+
+        A message that tells a situation before it asks, or asks two things, is scored on its
+        question first and on the whole second (see `bot.question_focus`); a second question
+        the knowledge answers clearly comes back as `also`."""
         left_out = self._leave_out(*leave_out) if leave_out is not None else None
+        whole = self._scored(text, left_out)
+        parts = focus(text) if leave_out is None else None
+        if parts is None:
+            return self._placed(self._decide(whole), text, text)
+        asked = self._scored(parts.question, None)
+        second = self._scored(parts.second, None) if parts.second is not None else None
+        if second is not None and asked.substance < second.substance / 2:
+            # "I don't get why. Whom do I call to appeal?": the first asks nothing by itself.
+            asked, second = second, asked
+        # A question that says little by itself ("what can I do?") leans on the whole message.
+        settings = self.settings
+        weight = settings.focus_weight * min(1.0, asked.substance / settings.focus_substance)
+        result = self._decide(_blend(asked, whole, weight))
+        if second is not None:
+            also = self._decide(second)
+            if also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
+                result = replace(result, also=also.entry_id)
+        return self._placed(result, parts.question, text)
+
+    def _placed(self, result: MatchResult, question: str, message: str) -> MatchResult:
+        """A building question about a house abroad is not the agency's (bot.works_place)."""
+        best = result.best
+        entry = self._knowledge.get(best) if best else None
+        if entry is None or entry.category not in VETOED:
+            return result
+        if not self._works_place.works_abroad(question, message):
+            return result
+        redirect = WORKS_ABROAD if self._knowledge.decoy(WORKS_ABROAD) else None
+        return MatchResult(
+            Decision.UNKNOWN,
+            None,
+            result.score,
+            candidates=result.candidates,
+            unknown_terms=result.unknown_terms,
+            redirect=redirect,
+        )
+
+    def _scored(self, text: str, left_out: _LeftOut | None) -> _Scored:
+        """Every document's score for a text, with what the decision needs to know of it."""
         terms = self._query_terms(text)
         known = [t for t in terms if t.known]
         unknown = tuple(t.term for t in terms if not t.known)
         if not known:
-            return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+            return _Scored({}, unknown)
         # "salam, bghit n3ref…" is a question with a greeting in front: drop the greeting when the
         # rest says more than it does; "super merci bien" stays thanks.
         chitchat = sum(t.weight for t in known if t.term in self._chitchat)
@@ -114,20 +187,26 @@ class MatchIndex(TermIndex):
         if skip_smalltalk:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
-                return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=unknown)
+                return _Scored({}, unknown)
         scores = self._score(terms, skip_smalltalk, left_out)
         query = " ".join(sorted(self._analyzer.tokens(text)))
         self._add_surface_similarity(scores, query, left_out)
         total = sum(t.weight for t in terms)
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
+        known_terms = frozenset(t.term for t in terms if t.known)
+        substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
+        return _Scored(scores, unknown, off_topic, known_terms, substance)
+
+    def _decide(self, scored: _Scored) -> MatchResult:
+        if not scored.scores:
+            return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=scored.unknown)
         docs = self._docs
-        scored = [(docs[doc].key, docs[doc].decoy, score) for doc, score in scores.items()]
         return decide(
-            scored,
+            [(docs[doc].key, docs[doc].decoy, score) for doc, score in scored.scores.items()],
             self.settings,
-            unknown,
-            off_topic=off_topic,
-            query={t.term for t in terms if t.known},
+            scored.unknown,
+            off_topic=scored.off_topic,
+            query=scored.query,
             off_topic_terms=self._off_topic,
         )
 

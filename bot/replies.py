@@ -69,6 +69,12 @@ class ReplyBuilder:
     def for_match(self, result: MatchResult, lang: str) -> Reply:
         if result.decision is Decision.ANSWER and result.entry_id:
             reply = self.for_entry(self.knowledge[result.entry_id], lang)
+            second = self.knowledge.get(result.also) if result.also else None
+            if second is not None:
+                # The message's second question comes first among the related ones.
+                asked = Option(second.title_in(lang), second.id)
+                others = tuple(o for o in reply.options if o.target != second.id)
+                reply = replace(reply, options=(asked, *others)[:3])
             return _with_decision(reply, Decision.ANSWER)
         if result.decision is Decision.CLARIFY:
             options = [
@@ -82,7 +88,7 @@ class ReplyBuilder:
                 Decision.CLARIFY,
                 options=tuple(options),
             )
-        return self.unknown(lang)
+        return self.unknown(lang, result.redirect)
 
     def for_entry(self, entry: Entry, lang: str) -> Reply:
         """The entry's answer, with the contact card where the entry asks for it."""
@@ -123,7 +129,15 @@ class ReplyBuilder:
         options = tuple(Option(entry.title_in(lang), entry.id) for entry in entries)
         return Reply(self.texts.get(f"category.{category}", lang), lang, options=options)
 
-    def unknown(self, lang: str) -> Reply:
+    def unknown(self, lang: str, redirect: str | None = None) -> Reply:
+        """ "I don't know" with the agency's contact; for a subject the knowledge lists as
+        handled elsewhere, who handles it instead."""
+        decoy = self.knowledge.decoy(redirect) if redirect else None
+        if decoy is not None and pick_language(decoy.answer, lang):
+            # Who handles it instead, then what this bot is for: a redirection, not a dead end.
+            tail = self.texts.get("reply.redirect_tail", lang)
+            text = f"{pick_language(decoy.answer, lang)}\n\n{tail}"
+            return Reply(text, lang, Decision.UNKNOWN)
         text = f"{self.texts.get('reply.unknown', lang)}\n\n{self.contact_card(lang)}"
         options = (Option(self.texts.get("reply.talk_to_person", lang), HANDOFF_ID),)
         return Reply(

@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import KnowledgeBase
 from bot.match_decision import MatchSettings
 from bot.terms import Analyzer, load_light_words, stem
+from bot.works_place import WorksPlace
 
 __all__ = ["TermIndex"]
 
@@ -74,6 +75,7 @@ class TermIndex:
 
         self._light_words = load_light_words()
         self._knowledge = knowledge
+        self._works_place = WorksPlace(knowledge.synonyms)
         self._docs: list[_Doc] = []
         # For leave-one-out only: each document's first variant id, and entry counts on demand.
         self._doc_first_variant: list[int] = []
@@ -114,7 +116,7 @@ class TermIndex:
             doc = _Doc(entry.id, decoy=False, smalltalk=entry.category == "smalltalk")
             add_doc(doc, [text for _, text in entry.all_questions()], entry.keywords)
         for decoy in knowledge.decoys:
-            add_doc(_Doc(f"oos:{decoy.subject}", decoy=True, smalltalk=False), decoy.phrases, ())
+            add_doc(_Doc(decoy.subject, decoy=True, smalltalk=False), decoy.phrases, ())
 
         count = max(len(self._docs), 1)
         frequency: dict[str, int] = defaultdict(int)

@@ -42,12 +42,21 @@ def test_ask_with_a_chosen_language(capsys):
     assert "reply in fr" in capsys.readouterr().out
 
 
-def test_ask_out_of_scope_points_to_the_agency(capsys):
-    assert main(["ask", "comment renouveler mon passeport ?", "--json"]) == 0
+def test_ask_unrelated_question_points_to_the_agency(capsys):
+    assert main(["ask", "what is the capital of Japan?", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["decision"] == "unknown"
     assert result["entry_id"] is None
     assert "aubm.ma" in result["answer"]
+
+
+def test_ask_passport_says_who_handles_it_instead(capsys):
+    assert main(["ask", "comment renouveler mon passeport ?", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["decision"] == "unknown"
+    assert result["entry_id"] is None
+    assert "consulat" in result["answer"]
+    assert "aide directe au logement" in result["answer"]
 
 
 def test_eval_json_has_summary_and_items(tmp_path, capsys):
@@ -60,8 +69,14 @@ def test_eval_json_has_summary_and_items(tmp_path, capsys):
                     "text": "شحال مبلغ الدعم المباشر للسكن؟",
                     "expected": "housing_aid.amounts",
                     "lang": "ar",
+                    "kind": "plain",
                 },
-                {"text": "permis de conduire international", "expected": None, "lang": "fr"},
+                {
+                    "text": "permis de conduire international",
+                    "expected": None,
+                    "lang": "fr",
+                    "kind": "near_miss",
+                },
             ]
         ),
         encoding="utf-8",
@@ -78,8 +93,19 @@ def test_eval_json_has_summary_and_items(tmp_path, capsys):
     assert report["summary"]["answered_right"] == 1.0
     assert report["summary"]["out_of_scope_answered"] == 0.0
     assert set(report["summary"]["by_language"]) == {"ar", "fr"}
+    assert report["summary"]["by_kind"]["near_miss"]["out_of_scope_answered"] == 0.0
+    assert report["summary"]["by_kind"]["plain"]["answered_right"] == 1.0
     first = report["items"][0]
-    assert set(first) == {"text", "expected", "decision", "predicted", "score", "suggestions"}
+    assert set(first) == {
+        "text",
+        "expected",
+        "decision",
+        "predicted",
+        "score",
+        "suggestions",
+        "lang",
+        "kind",
+    }
     assert first["predicted"] == "housing_aid.amounts"
 
 

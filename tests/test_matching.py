@@ -139,3 +139,42 @@ def test_question_set_covers_every_topic_and_language():
     for topic in topics:
         langs = {case["lang"] for case in cases if case["expected"] == topic}
         assert {"ar", "ary", "ary-latn", "fr"} <= langs, topic
+
+
+def test_a_situation_told_first_does_not_hide_the_question(small_index):
+    # The situation says more words of the housing aid than the question says of the fees.
+    message = (
+        "L'an dernier nous avons eu l'aide directe au logement, le montant de l'aide au logement "
+        "est passé par le notaire, tout va bien avec cette aide. Combien coûte le permis de "
+        "construire ?"
+    )
+    assert small_index.match(message).entry_id == "permit.fees"
+
+
+def test_a_second_question_is_offered_first_among_the_related_ones(assistant):
+    answer = assistant.ask(
+        "Quels sont les documents du dossier de permis de construire ? Et combien de temps "
+        "faut-il pour l'obtenir ?",
+        "fr",
+    )
+    assert answer.result.entry_id == "permit.documents"
+    assert answer.result.also == "permit.processing_time"
+    assert answer.reply.options[0].target == "permit.processing_time"
+
+
+def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
+    answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
+    assert answer.result.decision is Decision.UNKNOWN
+    assert answer.result.redirect == "works_abroad"
+    assert answer.reply.text.startswith("L'Agence urbaine de Béni Mellal ne traite que")
+
+
+def test_living_abroad_does_not_veto_works_in_the_region(assistant):
+    for message in (
+        "J'habite en Belgique et je veux construire une maison à Béni Mellal, faut-il un permis "
+        "de construire ?",
+        "أسكن في إسبانيا وأريد بناء منزل في الفقيه بن صالح، هل أحتاج رخصة؟",
+    ):
+        result = assistant.ask(message).result
+        assert result.decision is Decision.ANSWER, message
+        assert result.entry_id.startswith("permit."), message

@@ -1,0 +1,140 @@
+"""Find the question in a message: what it asks, apart from the situation told before it.
+
+Citizens abroad rarely type a bare question. They tell their situation first ("I live in
+Belgium, my father left us a house near Fquih Ben Salah, my brother wants to add a floor…") and
+ask at the end, or ask two things at once. Scored as one bag of words, such a message spreads its
+weight over every topic it mentions. So the matcher scores the asking part first and the whole
+message second (`bot.matching`); this module only cuts the message.
+
+A message is cut into clauses at sentence punctuation, commas and line breaks, and where "and"
+joins a new question ("…? وشحال…", "… et combien…"). A clause asks when it ends with "?" or
+starts with a question word or a "I want to know" phrase (`resources/question_cues.txt`); in a
+long clause typed without punctuation, the question starts at such a word. The first clause that
+asks is the question; a later one, the second question. Plain functions on text, no index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from bot.normalize import normalize
+
+__all__ = ["Focus", "focus"]
+
+_CUES_FILE = Path(__file__).parent / "resources" / "question_cues.txt"
+# Sentences end at these; clauses also at commas (Latin and Arabic).
+_SENTENCE = re.compile(r"[^.!?؟\n…;؛]+[.!?؟\n…;؛]*")
+_CLAUSE = re.compile(r"[^,،]+[,،]*")
+# Conjunctions that join a second question: "w/o/et/and/ou" alone, or "و" glued to the word.
+_JOINS = frozenset({"w", "o", "u", "et", "and", "ou", "و"})
+# A cue this far into a clause still opens it ("salam, wach…", "bonjour monsieur comment…").
+_OPENING = 3
+# A clause longer than this, typed without punctuation, is cut where a cue starts the question.
+_LONG_CLAUSE = 10
+# A message shorter than this is its own question, unless it asks two things.
+_SHORT_MESSAGE = 14
+# "…? Or …?" goes on with the same question.
+_OR = frozenset({"ولا", "او", "والا", "wla", "wela", "ola", "ou", "or"})
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The clause that asks, and the next one that asks, if any (normalised texts)."""
+
+    question: str
+    second: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[frozenset[tuple[str, ...]], int]:
+    cues = set()
+    for line in _CUES_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            cues.add(tuple(normalize(line).split()))
+    return frozenset(cues), max(len(cue) for cue in cues)
+
+
+def _cue_at(tokens: list[str], position: int) -> int:
+    """The length of the cue that starts at `position` (0 if none); "و" glued to a one-word
+    cue ("وواش", "وهل") counts."""
+    cues, longest = _cues()
+    for size in range(min(longest, len(tokens) - position), 0, -1):
+        if tuple(tokens[position : position + size]) in cues:
+            return size
+    word = tokens[position]
+    if word.startswith("و") and len(word) > 2 and (word[1:],) in cues:
+        return 1
+    return 0
+
+
+def _clauses(text: str) -> list[tuple[list[str], bool, int]]:
+    """(normalised tokens, ends its sentence with a question mark, sentence number) for each
+    clause, with joined questions split apart."""
+    clauses: list[tuple[list[str], bool, int]] = []
+    for number, sentence in enumerate(_SENTENCE.findall(text)):
+        asked = "?" in sentence or "؟" in sentence
+        pieces = _CLAUSE.findall(sentence)
+        for last, piece in enumerate(pieces, 1 - len(pieces)):
+            tokens = normalize(piece).split()
+            start = 0
+            for position in range(1, len(tokens)):
+                joined = tokens[position - 1] in _JOINS and _cue_at(tokens, position)
+                glued = tokens[position].startswith("و") and _cue_at(tokens, position)
+                if (joined or glued) and position - start > 1:
+                    end = position - 1 if joined else position
+                    clauses.append((tokens[start:end], False, number))
+                    start = end
+            if tokens[start:]:
+                clauses.append((tokens[start:], asked and last == 0, number))
+    return clauses
+
+
+def _asks(tokens: list[str], marked: bool) -> list[str] | None:
+    """The asking part of a clause, or None if it does not ask."""
+    for position in range(min(_OPENING, len(tokens))):
+        if _cue_at(tokens, position):
+            return tokens
+    if len(tokens) > _LONG_CLAUSE:
+        for position in range(_OPENING, len(tokens)):
+            if _cue_at(tokens, position):
+                return tokens[position:]
+    return tokens if marked else None
+
+
+def focus(text: str) -> Focus | None:
+    """The question of a message that says more than its question; None when the whole
+    message is the question (nothing to set apart)."""
+    clauses = _clauses(text)
+    asking: list[list[str]] = []
+    for index, (tokens, marked, sentence) in enumerate(clauses):
+        if asking and tokens[0] in _OR:
+            asking[-1] = asking[-1] + tokens
+            continue
+        part = _asks(tokens, marked)
+        if part is None:
+            continue
+        if part is tokens and marked and not _cue_at(tokens, 0):
+            # Only the question mark says it asks: the question is the whole sentence.
+            part = [
+                token
+                for earlier, _, number in clauses[: index + 1]
+                if number == sentence
+                for token in earlier
+            ]
+            if asking and asking[-1] == part[: len(asking[-1])]:
+                asking.pop()
+        asking.append(part)
+    if not asking:
+        if len({sentence for _, _, sentence in clauses}) < 2:
+            return None
+        last = clauses[-1][2]
+        asking = [[token for tokens, _, number in clauses if number == last for token in tokens]]
+    question = " ".join(asking[0])
+    second = " ".join(asking[1]) if len(asking) > 1 else None
+    whole = normalize(text).split()
+    if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
+        return None
+    return Focus(question, second)

@@ -1,0 +1,89 @@
+"""Works abroad: the citizen asks about building on a house outside Morocco.
+
+"Je vis en Belgique et je veux construire au bled" is the agency's daily question; "je veux
+agrandir ma maison à Bruxelles" is not its business at all, though both name a permit, a house
+and a foreign place. A foreign place right after a word that says the person lives or works
+there ("je vis en", "ana sakn f", "أقيم في") is where they live; one within a few words after a
+house, works or permit word, in a message that names no place in Morocco, is where the works
+are, and that vetoes a building-permit answer (`bot.matching`).
+
+Places and house words come from the knowledge's synonym groups, so staff extend them there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from bot.normalize import normalize
+
+__all__ = ["VETOED", "WORKS_ABROAD", "WorksPlace"]
+
+# The out-of-scope subject (knowledge/out_of_scope.yml) that tells who handles works abroad.
+WORKS_ABROAD = "works_abroad"
+# The categories of entries a works-abroad question must not get.
+VETOED = frozenset({"permits", "urbanism"})
+
+_RESIDENCE_FILE = Path(__file__).parent / "resources" / "residence_words.txt"
+# Synonym groups: foreign places; places in Morocco; what the works are about.
+_FOREIGN = ("abroad_country",)
+_MOROCCAN = ("morocco", "city", "country")
+_WORKS = ("house", "apartment", "build", "works", "extension", "floor", "permit")
+# How far before a foreign place a house or works word ties the works to it, and how far a
+# residence word makes it the person's home instead.
+_WORKS_WINDOW = 5
+_RESIDENCE_WINDOW = 3
+# One-letter Arabic prefixes glued to a place name: "في" (ف), "ب", "ل", "و".
+_PREFIXES = ("فال", "بال", "وال", "ال", "ف", "ب", "ل", "و")
+
+
+@lru_cache(maxsize=1)
+def _residence_words() -> frozenset[str]:
+    lines = _RESIDENCE_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(normalize(line) for line in lines if line.strip() and line[0] != "#")
+
+
+def _words(synonyms: Mapping[str, Sequence[str]], groups: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(member) for group in groups for member in synonyms.get(group, ()))
+
+
+class WorksPlace:
+    """Built once per knowledge base, from its synonym groups."""
+
+    def __init__(self, synonyms: Mapping[str, Sequence[str]]) -> None:
+        self._foreign = _words(synonyms, _FOREIGN)
+        self._moroccan = _words(synonyms, _MOROCCAN)
+        self._works = _words(synonyms, _WORKS)
+        self._residence = _residence_words() | _words(synonyms, ("live",))
+
+    def works_abroad(self, question: str, message: str) -> bool:
+        """Whether the works `question` asks about are on a house outside Morocco, the whole
+        `message` naming no place in Morocco."""
+        if self._places(normalize(message).split(), self._moroccan):
+            return False
+        tokens = normalize(question).split()
+        for position in self._places(tokens, self._foreign):
+            before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
+            if any(self._bare(word) in self._residence for word in before):
+                continue
+            nearby = tokens[max(0, position - _WORKS_WINDOW) : position]
+            if any(self._bare(word) in self._works or word in self._works for word in nearby):
+                return True
+        return False
+
+    def _places(self, tokens: list[str], names: frozenset[str]) -> list[int]:
+        """Positions where a place of `names` starts (one or two words, prefixes allowed)."""
+        found = []
+        for position, word in enumerate(tokens):
+            pair = " ".join(tokens[position : position + 2])
+            if pair in names or word in names or self._bare(word) in names:
+                found.append(position)
+        return found
+
+    @staticmethod
+    def _bare(word: str) -> str:
+        for prefix in _PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                return word[len(prefix) :]
+        return word

@@ -1,0 +1,62 @@
+"""Finding the question in a message: the situation told first is set apart, a second question
+is kept for later, a short message is its own question."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.question_focus import Focus, focus
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Bonjour, je vis en Belgique depuis vingt ans et mon père nous a laissé une maison "
+            "près de Fquih Ben Salah. Est-ce que mon frère peut ajouter un étage sans permis ?",
+            "est ce que mon frere peut ajouter un etage sans permis",
+        ),
+        (
+            "ana f italia mn 2010 w 3ndi ard f douar qrib l kasba tadla bghit nbni fiha dar "
+            "sghira wach khasni rokhsa",
+            "wach khasni rokhsa",
+        ),
+        (
+            "أقيم في كندا وأخي يتابع الأمور هناك، وقد اشترينا بقعة قبل سنتين في بني ملال. "
+            "كم تستغرق دراسة ملف رخصة البناء؟",
+            "كم تستغرق دراسه ملف رخصه البناء",
+        ),
+    ],
+)
+def test_the_situation_told_first_is_set_apart(message, question):
+    assert focus(message) == Focus(question)
+
+
+def test_two_questions_keep_their_order():
+    found = focus("شنو هي الوثائق ديال رخصة البناء؟ وشحال كتاخد باش تخرج؟")
+    assert found == Focus("شنو هي الوثايق ديال رخصه البناء", "وشحال كتاخد باش تخرج")
+
+
+def test_an_or_goes_on_with_the_same_question():
+    found = focus("واش الوكالة الحضرية هي الجماعة؟ ولا كل وحدة عندها الخدمة ديالها؟")
+    assert found is None  # one question, said in two sentences
+
+
+def test_a_question_mark_alone_makes_the_whole_sentence_the_question():
+    found = focus(
+        "J'ai construit chez mes parents à Béni Mellal il y a longtemps. Qui délivre le permis "
+        "d'habiter, la commune ou l'agence ?"
+    )
+    assert found == Focus("qui delivre le permis habiter la commune ou agence")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "quels documents pour le permis de construire ?",
+        "rokhsa dyali salat, wach n9der njaddedha",
+        "Combien coûte le permis, en gros ?",
+    ],
+)
+def test_a_short_message_is_its_own_question(message):
+    assert focus(message) is None
