@@ -34,6 +34,7 @@ from bot.language import Language, clear_language
 from bot.matching import Decision
 from bot.normalize import normalize
 from bot.notifications import Notifier
+from bot.phones import shared_contact_phone
 from bot.replies import CATEGORY_PREFIX, CONTACT_ID, NONE_OF_THESE, Option, Reply
 from bot.services import Services
 from bot.typed_input import reads_as_question, typed_command
@@ -203,7 +204,8 @@ class Conversation:
         if not await flow.in_progress(user):
             return await self.on_other(user, platform_language)
         lang = await self.language_of(user, platform_language)
-        given = FlowInput("phone", phone) if own else FlowInput("text", "")
+        shared = shared_contact_phone(phone) if own else None
+        given = FlowInput("phone", shared or phone) if own else FlowInput("text", "")
         return self._fit(user, await flow.handle(user, lang, given))
 
     async def on_other(self, user: User, platform_language: str | None = None) -> list[Reply]:

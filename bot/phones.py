@@ -17,7 +17,7 @@ import unicodedata
 
 import phonenumbers
 
-__all__ = ["mask_phone", "parse_phone"]
+__all__ = ["mask_phone", "parse_phone", "shared_contact_phone"]
 
 DEFAULT_REGION = "MA"
 """Region of a number written without a country code: the agency is in Béni Mellal."""
@@ -44,6 +44,21 @@ def parse_phone(text: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def shared_contact_phone(text: str) -> str | None:
+    """Return the number of a contact card shared by its owner in E.164, or None.
+
+    Unlike a typed number, a shared contact is the number the platform knows for the account,
+    always with its country code; some Telegram clients (and WhatsApp) send it without the "+"
+    ("33612345678"). So here bare digits are read as international, never as Moroccan national.
+    """
+    digits = _digits_with_plus(text)
+    if digits is None:
+        return None
+    if not digits.startswith("+"):
+        digits = "+" + (digits[2:] if digits.startswith("00") else digits)
+    return parse_phone(digits)
 
 
 def mask_phone(e164: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.phones import mask_phone, parse_phone
+from bot.phones import mask_phone, parse_phone, shared_contact_phone
 
 
 @pytest.mark.parametrize(
@@ -114,3 +114,19 @@ def test_mask_phone_of_a_parsed_number():
     number = parse_phone("06 12 34 56 78")
     assert number is not None
     assert mask_phone(number) == "+2126••••5678"
+
+
+@pytest.mark.parametrize(
+    ("shared", "expected"),
+    [
+        ("33612345678", "+33612345678"),
+        ("+33612345678", "+33612345678"),
+        ("0033612345678", "+33612345678"),
+        ("212 612 34 56 78", "+212612345678"),
+        ("32470123456", "+32470123456"),
+        ("612345678", None),
+        ("not a number", None),
+    ],
+)
+def test_a_shared_contact_always_carries_its_country_code(shared, expected):
+    assert shared_contact_phone(shared) == expected

@@ -147,6 +147,25 @@ async def test_full_booking_in_arabic_from_a_question_and_a_shared_phone(tg, bot
     ]
 
 
+async def test_shared_phone_without_plus_is_the_users_own_number(tg, bot, settings):
+    # Some Telegram clients send the shared contact's number without "+": it still carries its
+    # country code. A number typed the same way is not guessed.
+    consent = await book_until_consent(tg, 309, "fr", AT_NINE)
+    await tg.press(309, consent, "bk:consent:yes")
+    await tg.wait_for(309)
+    await tg.send_text(309, "Karim Alaoui")
+    await tg.wait_for(309)
+    await tg.send_text(309, "33612345678")
+    [again] = await tg.wait_for(309)
+    assert "numéro" in again["plain_text"] and "+33612345678" not in again["plain_text"]
+    await tg.send_contact(309, "33612345678")
+    [country_step] = await tg.wait_for(309)
+    assert "pays" in country_step["plain_text"]
+    await tg.send_text(309, "France")
+    [summary] = await tg.wait_for(309)
+    assert "+33612345678" in summary["plain_text"]
+
+
 async def test_consent_refused_nothing_is_stored(tg, bot, settings):
     consent = await book_until_consent(tg, 303, "fr", AT_NINE)
     await tg.press(303, consent, "bk:consent:no")
