@@ -178,3 +178,22 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
         result = assistant.ask(message).result
         assert result.decision is Decision.ANSWER, message
         assert result.entry_id.startswith("permit."), message
+
+
+BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
+KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated"}
+
+
+@pytest.mark.parametrize("path", BLIND_SETS, ids=lambda path: path.name)
+def test_blind_sets_name_existing_entries_and_known_kinds(path, knowledge):
+    """The blind sets are measured, never tuned on silently: a renamed entry or a mistyped kind
+    would quietly change their figures."""
+    cases = read_cases(path)
+    assert len(cases) > 150
+    ids = {entry.id for entry in knowledge.entries}
+    for case in cases:
+        assert case.expected is None or case.expected in ids, case.text
+        assert case.kind in KINDS, case.text
+    in_scope = {case.kind for case in cases if case.expected is not None}
+    assert {"situation", "two_questions"} <= in_scope
+    assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
