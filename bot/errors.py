@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["BotError", "ConfigError", "KnowledgeError", "Problem", "Severity"]
+__all__ = [
+    "MAX_PROBLEM_LINES",
+    "BotError",
+    "ConfigError",
+    "KnowledgeError",
+    "Problem",
+    "Severity",
+    "problem_lines",
+]
 
 
 class BotError(Exception):
@@ -39,7 +47,20 @@ class Problem:
         return f"{self.file}:{self.line}: {self.severity}: {self.message}"
 
 
+# Problems printed before the rest are only counted: a broken 10 MB file must not bury the
+# first lines (the ones to fix first) under hundreds of kilobytes.
+MAX_PROBLEM_LINES = 50
+
+
+def problem_lines(problems: list[Problem], limit: int = MAX_PROBLEM_LINES) -> list[str]:
+    """The first `limit` problems, one per line, then how many more there are."""
+    lines = [str(problem) for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more problem(s)")
+    return lines
+
+
 class KnowledgeError(BotError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        super().__init__("\n".join(problem_lines(self.problems)))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.conflicts import find_conflicts
-from bot.errors import Problem, Severity
+from bot.errors import Problem, Severity, problem_lines
 from bot.events_check import check_events
 from bot.knowledge_loader import check_folder, load_knowledge
 from bot.matching import MatchIndex, MatchSettings
@@ -47,8 +47,8 @@ def kb_check(
     if knowledge is not None:
         index = MatchIndex(knowledge, Analyzer(load_stopwords()), match)
         conflicts = sorted(find_conflicts(knowledge, index))
-    for problem in problems:
-        print(problem)
+    for line in problem_lines(problems):
+        print(line)
     # Conflicts are advice, often many: all of them with --strict, the first few otherwise.
     shown = conflicts if strict else conflicts[:CONFLICTS_SHOWN]
     for problem in shown:

@@ -20,7 +20,7 @@ from bot.terms import Analyzer, load_stopwords
 from bot.validation import Report, closest, read_document, report_repeated_keys
 from bot.yamlsource import LineDict
 
-__all__ = ["check_folder", "load_knowledge"]
+__all__ = ["check_folder", "is_knowledge_file", "load_knowledge"]
 
 # Files that another part of the product reads; the knowledge loader leaves them alone.
 OTHER_FILES = {"events.yml"}
@@ -30,6 +30,12 @@ _SECTIONS: dict[str, Callable[[Any, Report, Collected], None]] = {
     "out_of_scope": check_decoys,
     "agency": check_agency,
 }
+
+
+def is_knowledge_file(name: str) -> bool:
+    """A .yml/.yaml file staff wrote, not a hidden file or an editor's leftover: Emacs locks
+    (.#permits.yml, often a dangling link), Vim swap files (.permits.yml.swp), backups (~)."""
+    return name.endswith((".yml", ".yaml")) and not name.startswith((".", "#", "~"))
 
 
 def load_knowledge(folder: Path) -> KnowledgeBase:
@@ -45,7 +51,7 @@ def check_folder(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
     folder = Path(folder)
     problems: list[Problem] = []
     collected = Collected()
-    files = sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml"))
+    files = [path for path in sorted(folder.glob("*.y*ml")) if is_knowledge_file(path.name)]
     if not folder.is_dir():
         problems.append(Problem(str(folder), 0, "the knowledge folder does not exist"))
         return None, problems

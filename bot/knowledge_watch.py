@@ -15,6 +15,8 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from bot.knowledge_loader import is_knowledge_file
+
 __all__ = ["KnowledgeWatch"]
 
 log = logging.getLogger(__name__)
@@ -60,4 +62,4 @@ class KnowledgeWatch:
 
 
 def _yaml_files(change: Change, path: str) -> bool:
-    return path.endswith((".yml", ".yaml"))
+    return is_knowledge_file(Path(path).name)

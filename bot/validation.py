@@ -20,6 +20,7 @@ from bot.yamlsource import LineDict, YamlSyntaxError, read_yaml
 
 __all__ = [
     "LANGUAGE_NAMES",
+    "MAX_FILE_BYTES",
     "Report",
     "closest",
     "is_web_url",
@@ -28,6 +29,9 @@ __all__ = [
 ]
 
 LANGUAGE_NAMES = {"ar": "Arabic", "fr": "French", "en": "English"}
+# The largest shipped knowledge file is about 200 KB; a file far beyond that is a mistake (a
+# paste, a generated file) whose checks would stall a reload.
+MAX_FILE_BYTES = 2_000_000
 _WRITTEN_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 
@@ -59,9 +63,21 @@ def read_document(path: Path, report: Report, empty: str) -> Any:
     """The file's YAML as line-aware data, or None after reporting why it cannot be read;
     `empty` is the warning for an empty file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            report.error(
+                1,
+                f"the file is {size / 1_000_000:.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES / 1_000_000:.0f} MB: split it, or remove what was pasted by "
+                "mistake",
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         report.error(1, "the file is not UTF-8 text; save it again as UTF-8")
+        return None
+    except OSError as exc:
+        report.error(1, f"the file cannot be read ({exc.strerror or exc})")
         return None
     report.lines = text.splitlines()
     try:

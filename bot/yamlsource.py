@@ -12,7 +12,12 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LineDict", "LineList", "YamlSyntaxError", "read_yaml"]
+__all__ = ["MAX_EXPANDED_VALUES", "LineDict", "LineList", "YamlSyntaxError", "read_yaml"]
+
+# Values a document may hold once its aliases (*name) are expanded. The largest shipped file has
+# about 15,000; a "billion laughs" file of a few hundred bytes expands to billions, which every
+# later walk over the data (checks, validation) would pay for.
+MAX_EXPANDED_VALUES = 200_000
 
 
 class LineDict(dict[Any, Any]):
@@ -80,9 +85,18 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 
 def read_yaml(text: str) -> Any:
-    """Parse one YAML document; raise YamlSyntaxError with a 1-based line on bad syntax."""
+    """Parse one YAML document; raise YamlSyntaxError with a 1-based line on bad syntax, or
+    when its aliases expand beyond MAX_EXPANDED_VALUES values."""
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_expansion(node)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -90,3 +104,34 @@ def read_yaml(text: str) -> Any:
         raise YamlSyntaxError(line, message or "not valid YAML") from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, str(exc)) from exc
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Count the values of the document with every alias expanded, without expanding them: an
+    aliased node is composed once and shared, so its size is computed once and reused."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_EXPANDED_VALUES:
+                raise YamlSyntaxError(
+                    node.start_mark.line + 1,
+                    f"anchors and aliases (&name, *name) expand to more than "
+                    f"{MAX_EXPANDED_VALUES:,} values",
+                )
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []

@@ -222,3 +222,60 @@ def test_a_language_given_twice_is_reported(tmp_path):
     [(line, message)] = problems_of(tmp_path)
     assert line == 9
     assert "'fr' is given twice" in message
+
+
+def test_editor_leftovers_and_hidden_files_are_ignored(tmp_path):
+    write(tmp_path, VALID)
+    # An Emacs lock is a dangling link; Vim's swap file and a backup sit beside the real file.
+    (tmp_path / ".#permits.yml").symlink_to(tmp_path / "user@host.1234:1700000000")
+    write(tmp_path, "entries: [broken", name=".permits.yml.swp")
+    write(tmp_path, "entries: [broken", name="permits.yml~")
+    write(tmp_path, "entries: [broken", name=".hidden.yml")
+    assert [e.id for e in load_knowledge(tmp_path).entries] == ["permit.documents", "permit.fees"]
+
+
+def test_an_unreadable_file_is_one_line_not_a_traceback(tmp_path, capsys):
+    write(tmp_path, VALID)
+    (tmp_path / "lost.yml").symlink_to(tmp_path / "nowhere.yml")
+    assert main(["kb", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "lost.yml:1: error: the file cannot be read (No such file or directory)" in out
+
+
+def test_aliases_that_expand_without_bound_are_refused_quickly(tmp_path):
+    # A few hundred bytes that would expand to 9**9 values ("billion laughs").
+    lines = ['link: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    write(tmp_path, "\n".join(lines) + "\n", name="bomb.yml")
+    write(tmp_path, VALID)
+    [(line, message)] = problems_of(tmp_path)
+    assert "anchors and aliases" in message and "expand to more than" in message
+    assert line > 1
+
+
+def test_an_oversized_file_is_refused_before_it_is_parsed(tmp_path):
+    write(tmp_path, VALID)
+    write(tmp_path, "# filler\n" * 300_000, name="huge.yml")
+    [(line, message)] = problems_of(tmp_path)
+    assert line == 1 and "the limit is 2 MB" in message
+
+
+def test_a_long_list_of_errors_stops_after_fifty_lines(tmp_path):
+    broken = "".join(
+        f"  - id: permit.x{n}\n    category: nowhere\n    questions: {{}}\n    answer: {{}}\n"
+        for n in range(200)
+    )
+    write(tmp_path, "entries:\n" + broken)
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(tmp_path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51
+    assert lines[-1].startswith("... and ") and lines[-1].endswith("more problem(s)")
+
+
+def test_an_impossible_date_and_a_mapping_key_are_one_line_each(tmp_path):
+    write(tmp_path, VALID.replace("reviewed: 2026-11-23", "reviewed: 2027-02-30"))
+    write(tmp_path, "entries:\n  ? {a: 1}\n  : x\n", name="keys.yml")
+    problems = problems_of(tmp_path)
+    assert (16, "a date does not exist (day is out of range for month)") in problems
+    assert any("keys must be plain words" in message for _, message in problems)
