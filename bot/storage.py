@@ -2,8 +2,9 @@
 
 Personal data is kept to the minimum and tied to the user only where it must be: the chosen
 language and the bookings (per user, deleted by /forget). Feedback and unanswered questions
-are stored without any identity, so staff can review them and /forget has nothing of them to
-delete. Times are UTC, from the program's clock.
+are stored without any identity (contact details typed into a question are masked, see
+bot.redaction), so staff can review them and /forget has nothing of them to delete. Times
+are UTC, from the program's clock.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from bot.booking_store import BookingStore, iso
 from bot.clock import Clock, system_clock
 from bot.database import Database, User
+from bot.redaction import stored_text
 
 __all__ = ["Storage", "UnansweredQuestion"]
 
@@ -156,7 +158,7 @@ class Storage:
         await self.db.execute(
             "INSERT INTO unanswered (text, language, decision, candidates, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (text, language, decision, json.dumps(list(candidates)), self._now()),
+            (stored_text(text), language, decision, json.dumps(list(candidates)), self._now()),
         )
 
     async def unanswered(self) -> list[UnansweredQuestion]:
