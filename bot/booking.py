@@ -7,7 +7,7 @@ here) in bot.booking_errors. The clock is injected, so tests move time instead o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -183,6 +183,26 @@ class BookingService(WaitlistRules):
             await self.store.cancel(booking.code, self.clock())
             offer = await self._offer_freed_place(booking.event_id, booking.slot_key)
         return booking, offer
+
+    async def forget(
+        self, user: User, erase: Callable[[User], Awaitable[None]]
+    ) -> list[WaitlistRow]:
+        """/forget: `erase` deletes everything about the user, and each place they held (a
+        booking, an offer on hold) goes to the first person waiting, like a cancellation, in
+        the same transaction."""
+        async with self.store.db.transaction():
+            freed = [
+                (booking.event_id, booking.slot_key)
+                for booking in await self.store.of_user(user)
+                if booking.active
+            ]
+            for event_id in self.events:
+                held = await self.store.offer_of(event_id, user)
+                if held is not None and held.offered_slot is not None:
+                    freed.append((event_id, held.offered_slot))
+            await erase(user)
+            offers = [await self._offer_freed_place(event, slot) for event, slot in freed]
+        return [offer for offer in offers if offer is not None]
 
     async def change_slot(self, user: User, code: str, slot_key: str) -> BookingRow:
         async with self.store.db.transaction():

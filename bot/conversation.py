@@ -262,7 +262,7 @@ class Conversation:
 
     async def _forget(self, user: User, confirmed: bool, lang: str) -> list[Reply]:
         if confirmed:
-            await self.services.storage.forget_user(user)
+            await self.services.booking.forget(user, self.services.storage.forget_user)
             self._last_question.pop(user, None)
             log.info("a user's data was deleted on request")
         key = "forget.done" if confirmed else "forget.cancelled"

@@ -175,6 +175,22 @@ async def test_waitlist_offer_is_held_then_passed_on(service, clock):
     assert booked.user == user(101)
 
 
+async def test_forget_frees_the_place_for_the_first_person_waiting(service, storage):
+    event = make_event(capacity=1)
+    service.events = {event.id: event}
+    taken = []
+    for slot in event.slots():
+        taken.append(await service.book(event.id, slot.key, **person(len(taken) + 1)))
+    await service.join_waitlist(event.id, user(100), "ar")
+    await service.join_waitlist(event.id, user(101), "fr")
+    [offer] = await service.forget(user(1), storage.forget_user)
+    assert offer.user == user(100) and offer.offered_slot == taken[0].slot_key
+    assert await storage.bookings.of_user(user(1)) == []
+    # The first in line forgets too: the place they held goes to the next one.
+    [following] = await service.forget(user(100), storage.forget_user)
+    assert following.user == user(101) and following.offered_slot == taken[0].slot_key
+
+
 async def test_reminders_24h_and_2h_once_each(service, clock):
     booking = await service.book(EVENT_ID, key(DAY1, "1000"), **person(1))
     assert await service.due_reminders() == []
