@@ -17,6 +17,7 @@ from bot.booking_errors import (
     BookingError,
     SlotFullError,
     UnknownBookingError,
+    WaitlistNotNeededError,
 )
 from bot.booking_store import BookingRow, BookingStore, WaitlistRow
 from bot.clock import Clock, system_clock
@@ -35,6 +36,7 @@ __all__ = [
     "Reminder",
     "SlotFullError",
     "UnknownBookingError",
+    "WaitlistNotNeededError",
     "normalize_code",
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.booking import BookingClosedError, UnknownBookingError
+from bot.booking import BookingClosedError, UnknownBookingError, WaitlistNotNeededError
 from bot.booking_state import FlowState, Step
 from bot.database import User
 from bot.events import NEXT_EDITION
@@ -43,6 +43,8 @@ async def manage(flow: BookingFlow, user: User, lang: str, kind: str, value: str
             )
         except BookingClosedError:
             return [say.none_open(lang)]
+        except WaitlistNotNeededError:
+            return [say.say("book.expired_button", lang)]
         await flow.store.clear_flow(user)
         if kind == "next":
             return [say.say("waitlist.next_joined", lang)]

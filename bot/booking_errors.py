@@ -4,7 +4,8 @@ BookingError
 ├── SlotFullError        the slot has no place left (offer another one)
 ├── AlreadyBookedError   the user already has an active booking for this event
 ├── BookingClosedError   the event does not take bookings now
-└── UnknownBookingError  no such booking (or not this user's)
+├── UnknownBookingError  no such booking (or not this user's)
+└── WaitlistNotNeededError  a place is free, or the user already holds one (a stale button)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "BookingError",
     "SlotFullError",
     "UnknownBookingError",
+    "WaitlistNotNeededError",
 ]
 
 
@@ -40,4 +42,8 @@ class BookingClosedError(BookingError):
 
 
 class UnknownBookingError(BookingError):
+    pass
+
+
+class WaitlistNotNeededError(BookingError):
     pass

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
-from bot.booking_errors import BookingClosedError
+from bot.booking_errors import BookingClosedError, WaitlistNotNeededError
 from bot.booking_store import BookingStore, WaitlistRow
 from bot.clock import Clock
 from bot.database import User
@@ -32,10 +32,28 @@ class WaitlistRules:
     async def join_waitlist(self, event_id: str, user: User, lang: str) -> int:
         """Join an event's waiting list, or (NEXT_EDITION) the list of people told when the
         booking of an announced next edition opens; that one only if the file plans it."""
-        known = event_id in self.events or (event_id == NEXT_EDITION and self.next_edition_planned)
-        if not known:
+        if event_id == NEXT_EDITION:
+            if not self.next_edition_planned:
+                raise BookingClosedError(event_id)
+            return await self.store.join_waitlist(event_id, user, lang, self.clock())
+        # The "wait" button says the event is full; a client can send it anyway, so check.
+        event = self.events.get(event_id)
+        if event is None or not event.is_open(self.clock()):
             raise BookingClosedError(event_id)
-        return await self.store.join_waitlist(event_id, user, lang, self.clock())
+        async with self.store.db.transaction():
+            if await self._holds_booking(event_id, user) or await self._has_free_place(event):
+                raise WaitlistNotNeededError(event_id)
+            return await self.store.join_waitlist(event_id, user, lang, self.clock())
+
+    async def _holds_booking(self, event_id: str, user: User) -> bool:
+        return any(b.active and b.event_id == event_id for b in await self.store.of_user(user))
+
+    async def _has_free_place(self, event: Event) -> bool:
+        now = self.clock()
+        taken = await self.store.taken(event.id, now)
+        return any(
+            taken.get(slot.key, 0) < event.capacity for slot in event.slots() if slot.start > now
+        )
 
     async def booking_opened(self, channels: Collection[str]) -> list[tuple[WaitlistRow, Event]]:
         """Once an event is open, everyone of these channels waiting for the next edition is

@@ -17,6 +17,7 @@ from bot.booking import (
     BookingService,
     SlotFullError,
     UnknownBookingError,
+    WaitlistNotNeededError,
     normalize_code,
 )
 from bot.database import User
@@ -189,6 +190,22 @@ async def test_forget_frees_the_place_for_the_first_person_waiting(service, stor
     # The first in line forgets too: the place they held goes to the next one.
     [following] = await service.forget(user(100), storage.forget_user)
     assert following.user == user(101) and following.offered_slot == taken[0].slot_key
+
+
+async def test_waitlist_only_for_a_full_event_and_people_without_a_place(service):
+    event = make_event(capacity=1)
+    service.events = {event.id: event}
+    first = event.slots()[0]
+    await service.book(event.id, first.key, **person(1))
+    with pytest.raises(WaitlistNotNeededError):
+        await service.join_waitlist(event.id, user(2), "fr")  # other slots are still free
+    for number, slot in enumerate(event.slots()[1:], start=2):
+        await service.book(event.id, slot.key, **person(number))
+    with pytest.raises(WaitlistNotNeededError):
+        await service.join_waitlist(event.id, user(1), "fr")  # already holds a place
+    with pytest.raises(BookingClosedError):
+        await service.join_waitlist("no-such-event", user(100), "fr")
+    assert await service.join_waitlist(event.id, user(100), "fr") == 1
 
 
 async def test_reminders_24h_and_2h_once_each(service, clock):

@@ -97,3 +97,15 @@ async def test_idle_flows_are_deleted_even_if_their_user_never_comes_back(
     clock.advance(minutes=2)
     await conversation.notifier.sweep()
     assert await services.storage.bookings.flow(CITIZEN) is None  # the name with it
+
+
+async def test_forged_wait_buttons_are_answered_in_one_line(conversation, services):
+    # The "wait" button is only shown for a full event; a client can send it anyway.
+    await conversation.on_text(CITIZEN, "bonjour")
+    [free] = await conversation.on_choice(CITIZEN, "bk:wait:test-day")
+    assert free.text == "Ce choix n'est plus valable. Utilisez /book ou /mybookings."
+    [unknown] = await conversation.on_choice(CITIZEN, "bk:wait:no-such-day")
+    assert unknown.text.startswith("Aucune journée de communication n'est ouverte")
+    booking = services.booking
+    assert await booking.store.waiting("test-day") == []
+    assert await booking.store.waiting("no-such-day") == []
