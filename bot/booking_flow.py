@@ -8,7 +8,6 @@ Managing bookings (my bookings, change, cancel) and the waiting lists are in bot
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,12 +25,11 @@ from bot.booking_store import BookingStore
 from bot.database import User
 from bot.dates import format_slot
 from bot.events import Event
+from bot.person_fields import clean_country, clean_name
 from bot.phones import parse_phone
 from bot.replies import Option, Reply
 
 __all__ = ["PREFIX", "BookingFlow", "FlowInput"]
-
-_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -237,8 +235,8 @@ class BookingFlow:
     # ------------------------------------------------------------------ typed answers
 
     async def _got_name(self, user: User, state: FlowState, text: str) -> list[Reply]:
-        name = " ".join(text.split())
-        if len(name) < 3 or len(name) > 80 or not _NAME.match(name):
+        name = clean_name(text)
+        if name is None:
             return [self.say.say("book.bad_name", state.lang)]
         await self.save(user, state.advance(name=name))
         return [self.say.phone_question("book.ask_phone", state.lang)]
@@ -253,8 +251,8 @@ class BookingFlow:
         ]
 
     async def _got_country(self, user: User, state: FlowState, text: str) -> list[Reply]:
-        country = " ".join(text.split())
-        if len(country) < 2 or len(country) > 60 or any(ch.isdigit() for ch in country):
+        country = clean_country(text)
+        if country is None:
             return [self.say.say("book.bad_country", state.lang)]
         await self.save(user, state.advance(country=country))
         event = self.service.event(state.event)

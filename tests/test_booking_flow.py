@@ -109,3 +109,13 @@ async def test_forged_wait_buttons_are_answered_in_one_line(conversation, servic
     booking = services.booking
     assert await booking.store.waiting("test-day") == []
     assert await booking.store.waiting("no-such-day") == []
+
+
+async def test_a_curly_apostrophe_name_and_an_invisible_laden_country(conversation):
+    await until_name(conversation)
+    [ask_phone] = await conversation.on_text(CITIZEN, "M’hamed Alaoui")
+    assert "téléphone" in ask_phone.text
+    await conversation.on_text(CITIZEN, "+33612345678")
+    [summary] = await conversation.on_text(CITIZEN, "\u202eFr\u200bance\u202c")
+    assert "M'hamed Alaoui" in summary.text and "France" in summary.text
+    assert "\u202e" not in summary.text and "\u200b" not in summary.text
