@@ -16,7 +16,6 @@ __all__ = ["clean_country", "clean_name"]
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 _NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.]+[^\W\d_]+)*\.?$")
-_COUNTRY = re.compile(r"^[^\W\d_]+(?:[ '\-.,()]+[^\W\d_]+)*\)?\.?$")
 
 
 def clean_name(text: str) -> str | None:
@@ -30,7 +29,9 @@ def clean_name(text: str) -> str | None:
 def clean_country(text: str) -> str | None:
     """The country of residence as it will be stored, or None when it cannot be one."""
     country = _visible(text)
-    if not 2 <= len(country) <= 60 or not _COUNTRY.match(_without_marks(country)):
+    if not 2 <= len(country) <= 60 or any(char.isdigit() for char in country):
+        return None
+    if not any(char.isalpha() for char in country):
         return None
     return country
 
