@@ -366,3 +366,17 @@ async def test_long_answers_are_split_at_paragraphs(tg, database, tmp_path, cloc
     assert first["plain_text"].startswith("Paragraphe 0")
     assert "Paragraphe 4" in second["plain_text"] or "Contacter" in second["plain_text"]
     assert buttons(first) == [] and buttons(second)
+
+
+async def test_a_passing_server_error_or_flood_limit_still_gets_the_answer(tg, bot, monkeypatch):
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    question = "Quels documents faut-il pour le permis de construire ?"
+    expected = KNOWLEDGE["permit.documents"].answer["fr"]
+    tg.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+    await tg.send_text(71, question, language_code="fr")
+    [answer] = await tg.wait_for(71)
+    assert answer["plain_text"] == expected
+    tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", times=3, retry_after=1)
+    await tg.send_text(71, question)
+    [again] = await tg.wait_for(71, timeout=20)
+    assert again["plain_text"] == expected

@@ -30,6 +30,7 @@ from bot.i18n import LANGUAGES, Texts
 from bot.services import Services
 from handlers.telegram import updates
 from handlers.telegram.render import LIMITS
+from handlers.telegram.retrying_request import RetryingRequest
 
 __all__ = ["COMMANDS", "build_application", "run", "webhook_options"]
 
@@ -68,7 +69,9 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_token)
         .defaults(Defaults(tzinfo=TIME_ZONE))
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=2))
+        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=4))
+        # Same pool size as the library's default request; passing errors are retried.
+        .request(RetryingRequest(connection_pool_size=256))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
