@@ -13,6 +13,7 @@ not rebuild the index per variant; on the shipped knowledge it takes a few secon
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 import yaml
@@ -35,15 +36,27 @@ def find_conflicts(
     *,
     top_ranks: int = TOP_RANKS,
     overlap_min: int = OVERLAP_MIN,
+    only: Collection[str] | None = None,
+    max_checked: int | None = None,
 ) -> list[Problem]:
     """Warnings, sorted: each question variant that, left out, would be answered by another
     entry or no longer finds its own entry among the first `top_ranks` candidates; and each
-    pair of entries where at least `overlap_min` variants of one are closer to the other."""
+    pair of entries where at least `overlap_min` variants of one are closer to the other.
+    `only` limits the check to these entries' variants (a reload checks what was touched) and
+    `max_checked` bounds the work, counting what was left unchecked in one more warning."""
     lines = _QuestionLines()
     problems: list[Problem] = []
     closer: Counter[tuple[str, str]] = Counter()
+    checked = 0
     for entry in knowledge.entries:
-        for position, (lang, text) in enumerate(entry.all_questions()):
+        if only is not None and entry.id not in only:
+            continue
+        questions = entry.all_questions()
+        if max_checked is not None and checked + len(questions) > max_checked:
+            problems.append(_unchecked(knowledge, only, checked, max_checked, entry))
+            break
+        checked += len(questions)
+        for position, (lang, text) in enumerate(questions):
             result = index.match(text, leave_out=(entry.id, position))
             ranked = [candidate.entry_id for candidate in result.candidates]
             best = result.best
@@ -66,6 +79,25 @@ def find_conflicts(
             problems.append(Problem(entry.file, line, message, Severity.WARNING))
     problems.extend(_overlaps(knowledge, closer, overlap_min))
     return sorted(problems)
+
+
+def _unchecked(
+    knowledge: KnowledgeBase,
+    only: Collection[str] | None,
+    checked: int,
+    max_checked: int,
+    stopped_at: Entry,
+) -> Problem:
+    """One warning for the variants a bounded check did not reach."""
+    entries = [e for e in knowledge.entries if only is None or e.id in only]
+    total = sum(len(e.all_questions()) for e in entries)
+    return Problem(
+        stopped_at.file,
+        stopped_at.line,
+        f"{total - checked} more questions were not checked for conflicts here (the check stops "
+        f"after {max_checked}); run python -m bot kb check for all of them",
+        Severity.WARNING,
+    )
 
 
 def _overlaps(

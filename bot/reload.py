@@ -77,6 +77,11 @@ class ReloadOutcome:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
+# Question variants a reload checks for conflicts (about 2 s of work); a bigger change is
+# summarised in one warning and left to `kb check`, so a reload never stalls the bot.
+MAX_RELOAD_CHECKS = 1500
+
+
 def reload_folder(
     folder: Path,
     current: KnowledgeBase,
@@ -96,11 +101,9 @@ def reload_folder(
     # Staff learn about a regression when they save: questions of the entries they touched that
     # now lead elsewhere are reported (the rest of the knowledge was reported before).
     touched = set(added) | set(changed)
-    regressions = [
-        problem
-        for problem in find_conflicts(knowledge, assistant.index)
-        if any(f"of {entry_id} " in problem.message for entry_id in touched)
-    ]
+    regressions = find_conflicts(
+        knowledge, assistant.index, only=touched, max_checked=MAX_RELOAD_CHECKS
+    )
     return ReloadOutcome(assistant, schedule, added, changed, removed, problems + regressions)
 
 

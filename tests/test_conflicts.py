@@ -145,3 +145,18 @@ def test_the_shipped_knowledge_gives_warnings_at_question_lines(knowledge):
     lost = [p for p in problems if "this question of" in p.message]
     # Found in the files: a question's own line, never the entry's first line.
     assert lost and all((p.file, p.line) not in entry_lines for p in lost)
+
+
+def test_a_bounded_check_looks_only_at_the_touched_entries_and_says_what_it_skipped(
+    knowledge, assistant
+):
+    # In the knowledge's order: the first touched entry fits the bound, the other does not.
+    first, second = [e for e in knowledge.entries if e.id in {"permit.fees", "agency.role"}]
+    touched = [first.id, second.id]
+    bound = len(first.all_questions())
+    problems = find_conflicts(knowledge, assistant.index, only=touched, max_checked=bound)
+    [skipped] = [p for p in problems if "not checked" in p.message]
+    assert skipped.message.startswith(f"{len(second.all_questions())} more questions were not")
+    assert "python -m bot kb check" in skipped.message
+    others = [p for p in problems if p is not skipped]
+    assert all(any(f"of {entry_id} " in p.message for entry_id in touched) for p in others)
