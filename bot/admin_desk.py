@@ -9,6 +9,7 @@ reports into replies. Names and phones go to admins only, never to the logs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from bot.exports import bookings_csv, bookings_xlsx
 from bot.notifications import Notifier
 from bot.reload import ReloadOutcome, describe
 from bot.replies import Option, Reply
-from bot.review import format_review, group_unanswered
+from bot.review import REVIEW_WINDOW, format_review, group_unanswered
 from bot.services import Services
 from bot.terms import Analyzer, load_stopwords
 
@@ -128,7 +129,7 @@ class AdminDesk:
         text = stats_text(
             event,
             await shared.storage.bookings.of_event(event.id),
-            unanswered=await shared.storage.unanswered(),
+            unanswered=await shared.storage.unanswered(latest=REVIEW_WINDOW),
             now=shared.clock(),
             texts=shared.texts,
             lang=lang,
@@ -137,10 +138,11 @@ class AdminDesk:
         return [Reply(text, lang)]
 
     async def _unanswered(self, lang: str) -> list[Reply]:
-        rows = await self.services.storage.unanswered()
+        rows = await self.services.storage.unanswered(latest=REVIEW_WINDOW)
         if not rows:
             return [self._say("admin.unanswered_none", lang)]
-        groups = group_unanswered(rows, Analyzer(load_stopwords()))
+        # Grouping is CPU work: in a thread, so citizens' answers do not wait for it.
+        groups = await asyncio.to_thread(group_unanswered, rows, Analyzer(load_stopwords()))
         knowledge = self.services.assistant.knowledge
         return [Reply(format_review(groups[:UNANSWERED_SHOWN], knowledge), lang)]
 

@@ -23,6 +23,7 @@ from bot.storage import Storage, UnansweredQuestion
 from bot.terms import Analyzer
 
 __all__ = [
+    "REVIEW_WINDOW",
     "SIMILARITY",
     "Group",
     "format_review",
@@ -36,6 +37,9 @@ __all__ = [
 # token_set_ratio (0–100) from which two questions are taken for the same one.
 SIMILARITY = 80
 EXAMPLES = 3
+# The most recent unanswered questions a review groups: what staff act on is recent, and the
+# grouping compares texts pairwise, so an unbounded table would make the review unbounded too.
+REVIEW_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def recorded_since(rows: list[UnansweredQuestion], day: date | None) -> list[Una
 async def read_unanswered(path: Path) -> list[UnansweredQuestion]:
     storage = await Storage.open(path)
     try:
-        return await storage.unanswered()
+        return await storage.unanswered(latest=REVIEW_WINDOW)
     finally:
         await storage.close()
 

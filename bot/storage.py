@@ -161,9 +161,13 @@ class Storage:
             (stored_text(text), language, decision, json.dumps(list(candidates)), self._now()),
         )
 
-    async def unanswered(self) -> list[UnansweredQuestion]:
+    async def unanswered(self, latest: int | None = None) -> list[UnansweredQuestion]:
+        """Oldest first; with `latest`, only that many of the most recent ones."""
         rows = await self.db.fetchall(
-            "SELECT text, language, decision, candidates, created_at FROM unanswered ORDER BY id"
+            "SELECT text, language, decision, candidates, created_at FROM ("
+            "SELECT id, text, language, decision, candidates, created_at FROM unanswered "
+            "ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (-1 if latest is None else latest,),
         )
         return [
             UnansweredQuestion(

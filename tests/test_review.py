@@ -12,6 +12,7 @@ import yaml
 from bot.cli import main
 from bot.normalize import normalize
 from bot.review import (
+    REVIEW_WINDOW,
     format_review,
     format_suggestions,
     group_unanswered,
@@ -175,3 +176,28 @@ def test_kb_review_refuses_a_malformed_date(capsys):
     with pytest.raises(SystemExit):
         main(["kb", "review", "--since", "20/11/2026"])
     assert "is not a date like 2026-11-23" in capsys.readouterr().err
+
+
+async def test_reviews_group_only_the_most_recent_window(tmp_path):
+    """/unanswered and kb review read the latest REVIEW_WINDOW questions, whatever the table
+    holds: an old flood cannot make the review slow, and what staff see is recent."""
+    storage = await Storage.open(tmp_path / "bot.sqlite3")
+    try:
+        for _ in range(REVIEW_WINDOW):
+            await storage.record_unanswered("ancienne question sur le permis", "fr", "unknown", [])
+        for _ in range(REVIEW_WINDOW):
+            await storage.record_unanswered("nouvelle question sur la taxe", "fr", "unknown", [])
+        await storage.record_unanswered("la toute derniere question", "fr", "unknown", [])
+        latest = await storage.unanswered(latest=REVIEW_WINDOW)
+        everything = await storage.unanswered()
+    finally:
+        await storage.close()
+    assert len(everything) == 2 * REVIEW_WINDOW + 1
+    assert len(latest) == REVIEW_WINDOW
+    assert latest[-1].text == "la toute derniere question"
+    assert {row.text for row in latest} == {
+        "nouvelle question sur la taxe",
+        "la toute derniere question",
+    }
+    groups = group_unanswered(latest, Analyzer(load_stopwords()))
+    assert groups[0].count == REVIEW_WINDOW - 1
