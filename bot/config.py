@@ -46,6 +46,9 @@ class Settings:
     reminder_check_seconds: float = 60.0
     watch_knowledge: bool = True
     watch_debounce_ms: int = 1000
+    # Messages one person may send at once, then one more every refill seconds (0: no limit).
+    inbound_burst: int = 10
+    inbound_refill_seconds: float = 2.0
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
 
     def require_webhook(self) -> None:
@@ -149,6 +152,21 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             f"REMINDER_CHECK_SECONDS must be seconds between 0.1 and 3600, not {check!r}"
         )
 
+    burst = text("INBOUND_BURST", "10")
+    if not burst.isdigit() or int(burst) > 100_000:
+        raise ConfigError(
+            f"INBOUND_BURST must be a number of messages (0: no limit), not {burst!r}"
+        )
+    refill = text("INBOUND_REFILL_SECONDS", "2")
+    try:
+        refill_seconds = float(refill)
+    except ValueError:
+        refill_seconds = 0.0
+    if not 0.01 <= refill_seconds <= 3600:
+        raise ConfigError(
+            f"INBOUND_REFILL_SECONDS must be seconds between 0.01 and 3600, not {refill!r}"
+        )
+
     watch = text("WATCH_KNOWLEDGE", "true").lower()
     if watch not in ("true", "false", "1", "0", "yes", "no"):
         raise ConfigError(f"WATCH_KNOWLEDGE must be true or false, not {watch!r}")
@@ -171,5 +189,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         booking_flow_timeout_minutes=int(idle),
         reminder_check_seconds=check_seconds,
         watch_knowledge=watch in ("true", "1", "yes"),
+        inbound_burst=int(burst),
+        inbound_refill_seconds=refill_seconds,
         whatsapp=load_whatsapp_settings(env),
     )

@@ -29,6 +29,7 @@ from bot.booking_state import TYPED
 from bot.choices import FEEDBACK_PREFIX, MENU, MORE_PREFIX, ChannelLimits, Pager
 from bot.database import User
 from bot.i18n import LANGUAGES
+from bot.inbound_limit import Admission, InboundLimit
 from bot.knowledge_watch import KnowledgeWatch
 from bot.language import Language, clear_language
 from bot.matching import Decision
@@ -59,6 +60,10 @@ class Conversation:
         self._pager = Pager()
         self._last_question: OrderedDict[User, str] = OrderedDict()
         self._watch: KnowledgeWatch | None = None
+        settings = services.settings
+        self._inbound = InboundLimit(
+            settings.inbound_burst, settings.inbound_refill_seconds, services.clock
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -92,6 +97,13 @@ class Conversation:
         name: str,
         args: Sequence[str] = (),
         platform_language: str | None = None,
+    ) -> list[Reply]:
+        if (over := await self._over_limit(user, platform_language)) is not None:
+            return over
+        return await self._command(user, name, args, platform_language)
+
+    async def _command(
+        self, user: User, name: str, args: Sequence[str], platform_language: str | None
     ) -> list[Reply]:
         lang = await self.language_of(user, platform_language)
         flow, texts = self.services.flow, self.services.texts
@@ -128,10 +140,12 @@ class Conversation:
     ) -> list[Reply]:
         """The booking flow's answer if one is in progress and this is not a question; else
         the FAQ (and, during a booking, one line on how to go on or stop)."""
+        if (over := await self._over_limit(user, platform_language)) is not None:
+            return over
         command = typed_command(text)
         if command is not None:
             name, args = command
-            return await self.on_command(user, name, args, platform_language)
+            return await self._command(user, name, args, platform_language)
         if await self._newcomer(user, text):
             lang = await self.language_of(user, platform_language)
             return [self._say("start.welcome", lang), self._language_choice()]
@@ -177,6 +191,8 @@ class Conversation:
     async def on_choice(
         self, user: User, target: str, platform_language: str | None = None
     ) -> list[Reply]:
+        if (over := await self._over_limit(user, platform_language)) is not None:
+            return over
         lang = await self.language_of(user, platform_language)
         value = target.partition(":")[2]
         if target.startswith(BOOKING_PREFIX):
@@ -200,9 +216,13 @@ class Conversation:
     ) -> list[Reply]:
         """A shared phone number: the flow's phone step (someone else's card is asked again),
         or, outside a booking, like any other attachment."""
+        if (over := await self._over_limit(user, platform_language)) is not None:
+            return over
         flow = self.services.flow
         if not await flow.in_progress(user):
-            return await self.on_other(user, platform_language)
+            return [
+                self._say("media.unsupported", await self.language_of(user, platform_language))
+            ]
         lang = await self.language_of(user, platform_language)
         shared = shared_contact_phone(phone) if own else None
         given = FlowInput("phone", shared or phone) if own else FlowInput("text", "")
@@ -210,8 +230,21 @@ class Conversation:
 
     async def on_other(self, user: User, platform_language: str | None = None) -> list[Reply]:
         """A photo, a voice note, a sticker, a location: say what the bot reads."""
+        if (over := await self._over_limit(user, platform_language)) is not None:
+            return over
         lang = await self.language_of(user, platform_language)
         return [self._say("media.unsupported", lang)]
+
+    async def _over_limit(self, user: User, platform_language: str | None) -> list[Reply] | None:
+        """None when the message may be worked on; else what to answer (once "slow down", then
+        nothing). Admins are not limited: an export or a check-in queue must not stall."""
+        admission = self._inbound.admit(user)
+        if admission is Admission.ADMIT or self.admin.is_admin(user):
+            return None
+        if admission is Admission.DROP:
+            return []
+        log.info("a user is over the message limit")
+        return [self._say("chat.slow_down", await self.language_of(user, platform_language))]
 
     async def in_group(self, user: User, platform_language: str | None = None) -> list[Reply]:
         """A command in a group chat: invite to a private conversation."""

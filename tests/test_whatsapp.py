@@ -42,7 +42,12 @@ async def whatsapp_bot(
     """The WhatsApp channel serving `folder` (a knowledge copy) with its own database."""
     port = free_port()
     settings = load_settings(
-        {**fake.bot_environment(port), "ADMIN_WHATSAPP_NUMBERS": f"+{ADMIN}", **env}
+        {
+            **fake.bot_environment(port),
+            "ADMIN_WHATSAPP_NUMBERS": f"+{ADMIN}",
+            "INBOUND_BURST": "0",
+            **env,
+        }
     )
     settings = replace(
         settings,

@@ -26,6 +26,7 @@ async def opened_services(
         database_path=folder / "bot.sqlite3",
         default_language=lang,
         watch_knowledge=False,
+        inbound_burst=0,  # many steps at one frozen instant; the limit has its own tests
     )
     services = await Services.open(settings, clock)
     try:
