@@ -60,3 +60,21 @@ async def test_on_telegram_a_flooder_is_told_once_and_others_are_answered(tg, tm
         texts = [reply["plain_text"] for reply in replies]
         assert sum(text.startswith("Le dossier") for text in texts) == 5
         assert texts[-1].startswith("Vous envoyez beaucoup de messages")
+
+
+async def test_one_persons_many_messages_do_not_hold_up_another(tg, tmp_path, clock):
+    # The limit off: this is about order and concurrency, not about slowing anyone down.
+    settings = make_settings(tg.base_url, tmp_path / "bot.sqlite3")
+    fees = "Combien coûte le permis de construire ?"
+    async with running_bot(settings, clock):
+        for number in range(60):
+            await tg.send_text(41, QUESTION if number % 2 else fees, language_code="fr")
+        await tg.send_text(42, QUESTION, language_code="fr")
+        [other] = await tg.wait_for(42, timeout=30)
+        answered_before = len(tg.sent(41))
+        replies = await tg.wait_for(41, count=60, timeout=60)
+    assert other["plain_text"].startswith("Le dossier")
+    assert answered_before < 60
+    # Each person's messages are answered in the order they were sent.
+    documents = [reply["plain_text"].startswith("Le dossier") for reply in replies]
+    assert documents == [number % 2 == 1 for number in range(60)]

@@ -29,6 +29,7 @@ from bot.dates import TIME_ZONE
 from bot.i18n import LANGUAGES, Texts
 from bot.services import Services
 from handlers.telegram import updates
+from handlers.telegram.per_user_updates import PerUserUpdates
 from handlers.telegram.render import LIMITS
 from handlers.telegram.retrying_request import RetryingRequest
 
@@ -72,6 +73,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=4))
         # Same pool size as the library's default request; passing errors are retried.
         .request(RetryingRequest(connection_pool_size=256))
+        .concurrent_updates(PerUserUpdates())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
