@@ -28,11 +28,14 @@ _REMEMBERED = 5000
 class ChannelLimits:
     """What one message of a channel can carry (None: no limit), and whether the channel opens
     a conversation with a start command (Telegram's /start) or lets people simply write
-    (WhatsApp), in which case the bot greets a newcomer and asks their language itself."""
+    (WhatsApp), in which case the bot greets a newcomer and asks their language itself; and
+    whether many people share it (then one person's flood is slowed down, see
+    bot.inbound_limit) or it is one person at a local keyboard (the terminal chat)."""
 
     choices: int | None = None
     label: int = 60
     start_command: bool = True
+    shared: bool = True
 
 
 def closing_choices(reply: Reply, menu_label: str) -> tuple[Option, ...]:

@@ -151,6 +151,11 @@ def _configure_logging(settings: Settings) -> None:
     # content of updates at DEBUG, names and numbers included.
     for noisy in ("httpx", "httpcore", "pywa", "pywa_async"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # At DEBUG, python-telegram-bot logs every API call with its parameters and results and
+    # aiosqlite every statement with its values: names, phone numbers, questions. Even with
+    # LOG_LEVEL=DEBUG they stay at INFO; the bot's own debug lines carry no personal data.
+    for chatty in ("telegram", "aiosqlite"):
+        logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def _assistant(settings: Settings) -> Assistant:

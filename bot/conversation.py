@@ -237,7 +237,10 @@ class Conversation:
 
     async def _over_limit(self, user: User, platform_language: str | None) -> list[Reply] | None:
         """None when the message may be worked on; else what to answer (once "slow down", then
-        nothing). Admins are not limited: an export or a check-in queue must not stall."""
+        nothing). Admins are not limited (an export or a check-in queue must not stall), nor is a
+        channel with one local person (the terminal)."""
+        if not self.limits.get(user.channel, ChannelLimits()).shared:
+            return None
         admission = self._inbound.admit(user)
         if admission is Admission.ADMIT or self.admin.is_admin(user):
             return None

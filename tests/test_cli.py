@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from dataclasses import replace
@@ -290,3 +291,22 @@ def test_kb_check_warns_about_a_closed_booking_window_on_the_day_it_runs(tmp_pat
     clock.advance(days=-2)
     assert main(["kb", "check", str(folder)], clock=clock) == 0
     assert "booking closed" not in capsys.readouterr().out
+
+
+def test_debug_logging_keeps_the_libraries_content_lines_off():
+    """LOG_LEVEL=DEBUG is for the bot's own lines; the libraries' debug lines carry API
+    parameters and SQL values (names, phone numbers, questions) and stay off."""
+    from bot.cli import _configure_logging
+    from bot.config import load_settings
+
+    root = logging.getLogger()
+    before = root.level, list(root.handlers)
+    root.handlers[:] = []  # as in a fresh process (pytest installs its own handlers)
+    try:
+        _configure_logging(load_settings({"LOG_LEVEL": "DEBUG"}))
+        assert logging.getLogger("bot").isEnabledFor(logging.DEBUG)
+        for library in ("telegram", "telegram.ext.ExtBot", "aiosqlite", "httpx", "pywa"):
+            assert not logging.getLogger(library).isEnabledFor(logging.DEBUG), library
+    finally:
+        root.setLevel(before[0])
+        root.handlers[:] = before[1]

@@ -380,3 +380,24 @@ async def test_a_passing_server_error_or_flood_limit_still_gets_the_answer(tg, b
     await tg.send_text(71, question)
     [again] = await tg.wait_for(71, timeout=20)
     assert again["plain_text"] == expected
+
+
+async def test_an_unreadable_update_is_skipped_with_one_line_and_no_content(tg, bot, caplog):
+    caplog.set_level(logging.DEBUG)
+    bad = await tg.queue_update(
+        message={"message_id": 1, "date": 0, "chat": "+212612345678 Karim", "text": "hi"}
+    )
+    await tg.send_text(72, "Quels documents faut-il pour le permis de construire ?")
+    [answer] = await tg.wait_for(72)
+    assert answer["plain_text"] == KNOWLEDGE["permit.documents"].answer["fr"]
+    skipped = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert [r.getMessage() for r in skipped] == [
+        f"update {bad['update_id']} could not be read; skipped"
+    ]
+    # The library's DEBUG lines carry content; the bot's logging keeps them off (test_cli).
+    leaks = [
+        (r.name, r.getMessage()[:200])
+        for r in caplog.records
+        if r.levelno >= logging.INFO and "612345678" in r.getMessage()
+    ]
+    assert leaks == []

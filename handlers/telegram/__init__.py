@@ -21,6 +21,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -32,6 +33,7 @@ from handlers.telegram import updates
 from handlers.telegram.per_user_updates import PerUserUpdates
 from handlers.telegram.render import LIMITS
 from handlers.telegram.retrying_request import RetryingRequest
+from handlers.telegram.tolerant_bot import TolerantBot
 
 __all__ = ["COMMANDS", "build_application", "run", "webhook_options"]
 
@@ -66,21 +68,27 @@ def build_application(
     """The Telegram application; `clock` is the program's one source of now (tests move it).
     Given a `conversation` (several channels in one process), it serves that one and leaves
     opening and closing it to the caller; else it opens its own at start-up."""
-    builder = (
+    urls = {}
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/").removesuffix("/bot")
+        urls = {"base_url": f"{base}/bot", "base_file_url": f"{base}/file/bot"}
+    bot = TolerantBot(
+        settings.telegram_token,
+        **urls,
+        # The library's default pool sizes; passing server errors are retried.
+        request=RetryingRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        defaults=Defaults(tzinfo=TIME_ZONE),
+        rate_limiter=AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=4),
+    )
+    application = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
-        .defaults(Defaults(tzinfo=TIME_ZONE))
-        .rate_limiter(AIORateLimiter(overall_max_rate=30, group_max_rate=20, max_retries=4))
-        # Same pool size as the library's default request; passing errors are retried.
-        .request(RetryingRequest(connection_pool_size=256))
+        .bot(bot)
         .concurrent_updates(PerUserUpdates())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .build()
     )
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/").removesuffix("/bot")
-        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    application = builder.build()
     application.bot_data["settings"] = settings
     application.bot_data["clock"] = clock
     if conversation is not None:

@@ -24,7 +24,7 @@ __all__ = ["CHANNEL", "LIMITS", "TERMINAL_USER", "TerminalChat"]
 CHANNEL = "terminal"
 # The terminal has one user; its bookings and language are stored under this id.
 TERMINAL_USER = User(CHANNEL, "0")
-LIMITS = ChannelLimits(choices=None, label=200)
+LIMITS = ChannelLimits(choices=None, label=200, shared=False)
 _QUIT = ("/quit", "/exit", "/q")
 
 
