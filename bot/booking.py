@@ -63,10 +63,12 @@ class BookingService(WaitlistRules):
         events: EventSchedule | Iterable[Event],
         clock: Clock = system_clock,
         offer_minutes: int = 30,
+        personal_data_days: int = 90,
     ) -> None:
         self.store = store
         self.clock = clock
         self.offer_time = timedelta(minutes=offer_minutes)
+        self.personal_data_kept = timedelta(days=personal_data_days)
         self.use(events if isinstance(events, EventSchedule) else EventSchedule(tuple(events)))
 
     def use(self, schedule: EventSchedule) -> None:
@@ -204,6 +206,7 @@ class BookingService(WaitlistRules):
                     freed.append((event_id, held.offered_slot))
             await erase(user)
             offers = [await self._offer_freed_place(event, slot) for event, slot in freed]
+        await self.store.db.checkpoint()
         return [offer for offer in offers if offer is not None]
 
     async def change_slot(self, user: User, code: str, slot_key: str) -> BookingRow:
@@ -221,6 +224,14 @@ class BookingService(WaitlistRules):
             changed = await self.store.get(booking.code)
         assert changed is not None
         return changed
+
+    async def erase_old_personal_data(self) -> int:
+        """Names, phones and user ids of bookings older than the retention period are erased
+        (counts stay); the write-ahead log is emptied so the old values do not linger."""
+        erased = await self.store.erase_personal_data(self.clock() - self.personal_data_kept)
+        if erased:
+            await self.store.db.checkpoint()
+        return erased
 
     async def check_in(self, code: str) -> CheckIn:
         booking = await self.store.get(normalize_code(code))

@@ -210,6 +210,16 @@ class BookingStore(WaitlistStore):
         column = {"24h": "reminded_24h", "2h": "reminded_2h"}[kind]
         await self.db.execute(f"UPDATE bookings SET {column} = 1 WHERE code = ?", (code,))
 
+    async def erase_personal_data(self, before: datetime) -> int:
+        """Bookings of slots before `before` lose the name, the phone and the user's id (on
+        WhatsApp, a phone number too); the slot, topic, country and status stay for the
+        statistics. How many bookings were erased."""
+        return await self.db.execute(
+            "UPDATE bookings SET name = '', phone = '', user_id = 'erased:' || code "
+            "WHERE slot_start < ? AND user_id NOT LIKE 'erased:%'",
+            (iso(before),),
+        )
+
     async def delete_user(self, user: User) -> None:
         async with self.db.transaction():
             for table in ("bookings", "waitlist", "flows"):

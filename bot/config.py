@@ -43,6 +43,8 @@ class Settings:
     webhook_secret: str = field(default="", repr=False)
     waitlist_hold_minutes: int = 30
     booking_flow_timeout_minutes: int = 30
+    # Days after a booked slot when its name, phone and user id are erased (counts stay).
+    personal_data_days_after_event: int = 90
     reminder_check_seconds: float = 60.0
     watch_knowledge: bool = True
     watch_debounce_ms: int = 1000
@@ -142,6 +144,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         raise ConfigError(
             f"BOOKING_FLOW_TIMEOUT_MINUTES must be minutes between 1 and 1440, not {idle!r}"
         )
+    kept = text("PERSONAL_DATA_DAYS_AFTER_EVENT", "90")
+    if not kept.isdigit() or not 1 <= int(kept) <= 3650:
+        raise ConfigError(
+            f"PERSONAL_DATA_DAYS_AFTER_EVENT must be days between 1 and 3650, not {kept!r}"
+        )
     check = text("REMINDER_CHECK_SECONDS", "60")
     try:
         check_seconds = float(check)
@@ -187,6 +194,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_secret=secret,
         waitlist_hold_minutes=int(hold),
         booking_flow_timeout_minutes=int(idle),
+        personal_data_days_after_event=int(kept),
         reminder_check_seconds=check_seconds,
         watch_knowledge=watch in ("true", "1", "yes"),
         inbound_burst=int(burst),

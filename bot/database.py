@@ -171,6 +171,8 @@ class Database:
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA foreign_keys=ON")
+        # Deleted personal data is overwritten with zeros, not left in free pages.
+        await connection.execute("PRAGMA secure_delete=ON")
         database = cls(connection)
         try:
             await database._migrate()
@@ -224,6 +226,12 @@ class Database:
                 await self._db.execute("COMMIT")
             finally:
                 _INSIDE.reset(token)
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file and empty it: after personal data is erased,
+        its old versions must not stay readable in the log until SQLite checkpoints by itself."""
+        async with self._lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> int:
         """One change, inside the current transaction or a transaction of its own; how many

@@ -120,6 +120,7 @@ class Notifier:
             for waiting, event in await self.booking.booking_opened(self._served):
                 self.push(waiting.user, [self.flow.say.opened(event, waiting.language)], "opened")
             await self.flow.purge_idle()
+            await self.booking.erase_old_personal_data()
             # Message ids outlive WhatsApp's retries and its 24-hour window, and no more.
             await self.storage.purge_messages(self.booking.clock() - MESSAGES_KEPT)
 

@@ -55,7 +55,11 @@ class Services:
             events = load_events(settings.knowledge_dir / EVENTS_FILE)
         storage = await Storage.open(settings.database_path, clock)
         booking = BookingService(
-            storage.bookings, events, clock=clock, offer_minutes=settings.waitlist_hold_minutes
+            storage.bookings,
+            events,
+            clock=clock,
+            offer_minutes=settings.waitlist_hold_minutes,
+            personal_data_days=settings.personal_data_days_after_event,
         )
         say = BookingReplies(booking, assistant.texts, assistant.replies)
         flow = BookingFlow(booking, storage.bookings, say, settings.booking_flow_timeout_minutes)

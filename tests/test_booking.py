@@ -176,17 +176,21 @@ async def test_waitlist_offer_is_held_then_passed_on(service, clock):
     assert booked.user == user(101)
 
 
-async def test_forget_frees_the_place_for_the_first_person_waiting(service, storage):
+async def test_forget_frees_the_place_for_the_first_person_waiting(service, storage, tmp_path):
     event = make_event(capacity=1)
     service.events = {event.id: event}
-    taken = []
-    for slot in event.slots():
+    first, *others = event.slots()
+    taken = [await service.book(event.id, first.key, **{**person(1), "name": "Zineb Oubliée"})]
+    for slot in others:
         taken.append(await service.book(event.id, slot.key, **person(len(taken) + 1)))
     await service.join_waitlist(event.id, user(100), "ar")
     await service.join_waitlist(event.id, user(101), "fr")
     [offer] = await service.forget(user(1), storage.forget_user)
     assert offer.user == user(100) and offer.offered_slot == taken[0].slot_key
     assert await storage.bookings.of_user(user(1)) == []
+    files = [tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3-wal"]
+    content = b"".join(path.read_bytes() for path in files if path.exists())
+    assert taken[0].name.encode() not in content  # not in free pages, not in the log
     # The first in line forgets too: the place they held goes to the next one.
     [following] = await service.forget(user(100), storage.forget_user)
     assert following.user == user(101) and following.offered_slot == taken[0].slot_key
@@ -333,3 +337,21 @@ async def test_storage_stamps_come_from_the_programs_clock(storage, clock):
     await storage.record_unanswered("wach kayn chi jdid", "ar", "unknown", [])
     [row] = await storage.unanswered()
     assert row.created_at == clock.now
+
+
+async def test_personal_data_is_erased_after_the_retention_period(storage, clock, tmp_path):
+    service = BookingService(storage.bookings, [make_event()], clock=clock, personal_data_days=90)
+    old = await service.book(EVENT_ID, key(DAY1, "0900"), **person(1))
+    later = await service.book(EVENT_ID, key(DAY2, "0900"), **person(2))
+    assert await service.erase_old_personal_data() == 0
+    clock.now = old.slot_start + timedelta(days=90, minutes=1)
+    assert await service.erase_old_personal_data() == 1
+    erased, kept = await storage.bookings.get(old.code), await storage.bookings.get(later.code)
+    assert (erased.name, erased.phone) == ("", "") and erased.user != user(1)
+    assert erased.country == "France" and erased.slot_key == old.slot_key  # statistics stay
+    assert kept.name == later.name and kept.user == user(2)
+    assert await service.erase_old_personal_data() == 0
+    # Neither the database file nor its write-ahead log still holds the erased name.
+    files = [tmp_path / "bot.sqlite3", tmp_path / "bot.sqlite3-wal"]
+    content = b"".join(path.read_bytes() for path in files if path.exists())
+    assert old.name.encode() not in content and later.name.encode() in content
