@@ -29,7 +29,7 @@ from bot.booking_state import TYPED
 from bot.choices import FEEDBACK_PREFIX, MENU, MORE_PREFIX, ChannelLimits, Pager
 from bot.database import User
 from bot.i18n import LANGUAGES
-from bot.inbound_limit import Admission, InboundLimit
+from bot.inbound_limit import Admission, DailyQuota, InboundLimit
 from bot.knowledge_watch import KnowledgeWatch
 from bot.language import Language, clear_language
 from bot.matching import Decision
@@ -61,6 +61,7 @@ class Conversation:
         self._last_question: OrderedDict[User, str] = OrderedDict()
         self._watch: KnowledgeWatch | None = None
         settings = services.settings
+        self._stored_questions = DailyQuota(clock=services.clock)
         self._inbound = InboundLimit(
             settings.inbound_burst, settings.inbound_refill_seconds, services.clock
         )
@@ -180,6 +181,8 @@ class Conversation:
         if result.decision is Decision.ANSWER:
             self._remember(user, normalize(text))
             return [self._with_schedule(replace(reply, feedback=True))]
+        if not self._stored_questions.take(user):
+            return [reply]
         await self.services.storage.record_unanswered(
             normalize(text),
             reply.lang,
@@ -310,7 +313,7 @@ class Conversation:
         if self.services.assistant.knowledge.get(entry_id) is not None:
             await storage.record_feedback(entry_id, helpful == "1", lang)
             question = self._last_question.get(user)
-            if helpful != "1" and question:
+            if helpful != "1" and question and self._stored_questions.take(user):
                 await storage.record_unanswered(question, lang, "disliked", [entry_id])
         return [replace(self._say("feedback.thanks", lang), toast=True)]
 

@@ -18,7 +18,7 @@ from enum import Enum
 from bot.clock import Clock, system_clock
 from bot.database import User
 
-__all__ = ["Admission", "InboundLimit"]
+__all__ = ["Admission", "DailyQuota", "InboundLimit"]
 
 # People remembered at once; the least recently seen is forgotten first (their bucket is full
 # again long before that matters).
@@ -62,3 +62,25 @@ class InboundLimit:
             return Admission.DROP
         bucket.warned = True
         return Admission.SLOW_DOWN
+
+
+class DailyQuota:
+    """How many of one person's questions are stored for the staff's review each day (UTC):
+    enough for a real person's unanswered questions, not enough for one person to fill the
+    review lists."""
+
+    def __init__(self, per_day: int = 20, clock: Clock = system_clock) -> None:
+        self.per_day = per_day
+        self.clock = clock
+        self._used: OrderedDict[User, tuple[object, int]] = OrderedDict()
+
+    def take(self, user: User) -> bool:
+        """True (and counted) while the user's quota for today lasts."""
+        today = self.clock().date()
+        day, used = self._used.pop(user, (today, 0))
+        if day != today:
+            used = 0
+        self._used[user] = (today, used + 1)
+        while len(self._used) > _REMEMBERED:
+            self._used.popitem(last=False)
+        return used < self.per_day

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from bot.conversation import Conversation
 from bot.database import User
-from bot.inbound_limit import Admission, InboundLimit
+from bot.inbound_limit import Admission, DailyQuota, InboundLimit
 from tests.support.bot_runner import make_settings, running_bot
 from tests.support.clock import FROZEN_NOW, FrozenClock
 from tests.support.events import events_file, open_event
@@ -78,3 +78,23 @@ async def test_one_persons_many_messages_do_not_hold_up_another(tg, tmp_path, cl
     # Each person's messages are answered in the order they were sent.
     documents = [reply["plain_text"].startswith("Le dossier") for reply in replies]
     assert documents == [number % 2 == 1 for number in range(60)]
+
+
+def test_a_daily_quota_of_stored_questions_per_person():
+    clock = FrozenClock(FROZEN_NOW)
+    quota = DailyQuota(per_day=3, clock=clock)
+    assert [quota.take(FLOODER) for _ in range(5)] == [True, True, True, False, False]
+    assert quota.take(User("telegram", "2")) is True
+    clock.advance(days=1)
+    assert quota.take(FLOODER) is True
+
+
+async def test_one_person_cannot_fill_the_review_list(tmp_path, clock):
+    async with opened_services(tmp_path, clock, events_file(open_event(FROZEN_NOW))) as services:
+        conversation = Conversation(services)
+        for number in range(30):
+            await conversation.on_text(FLOODER, f"quelle est la capitale du pays numero {number}")
+        await conversation.on_text(User("telegram", "2"), "quelle est la capitale du Japon")
+        stored = await services.storage.unanswered()
+    assert len(stored) == 21  # 20 of the first person's, then the other person's
+    assert stored[-1].text == "quelle est la capitale du japon"
