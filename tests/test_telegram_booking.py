@@ -253,6 +253,19 @@ async def test_reminders_are_sent_once_in_the_users_language(tg, bot, clock):
     assert len([m for m in tg.sent(330) if "Rappel" in (m.get("plain_text") or "")]) == 1
 
 
+async def test_a_reminder_to_someone_who_blocked_the_bot_is_counted_for_the_admins(
+    tg, bot, clock, settings
+):
+    await complete(tg, 331, AT_NINE)
+    tg.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    clock.now = NINE_O_CLOCK - timedelta(hours=23, minutes=30)
+    await tg.wait_idle(1.0)
+    assert not [m for m in tg.sent(331) if "Rappel" in (m.get("plain_text") or "")]
+    await tg.send_command(ADMIN, "/stats", language_code="fr")
+    [stats] = await tg.wait_for(ADMIN)
+    assert "la personne a bloqué le bot" in stats["plain_text"]
+
+
 async def test_restart_in_the_middle_of_the_flow_keeps_progress(tg, settings, clock):
     async with running_bot(settings, clock):
         consent = await book_until_consent(tg, 340, "fr", AT_NINE)

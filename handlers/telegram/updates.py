@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import Forbidden
 from telegram.ext import Application, ContextTypes
 
 from bot.conversation import Conversation
@@ -140,8 +141,13 @@ async def deliver_notifications(application: Application, interval: float) -> No
     reload summaries), as soon as it is pushed or at least every `interval` seconds."""
     conversation = conversation_of(application)
     notifier, texts = conversation.notifier, conversation.services.texts
+    storage = conversation.services.storage
     async for note in notifier.due(CHANNEL, interval):
         try:
             await send_replies(application.bot, int(note.user.id), list(note.replies), texts)
+        except Forbidden:
+            # The person blocked the bot: no retry; the admins see the count in /stats.
+            await storage.record_undelivered(CHANNEL, note.kind, "blocked")
+            log.info("a %s notification was not sent: the user blocked the bot", note.kind)
         except Exception:
             log.warning("a notification could not be sent")
