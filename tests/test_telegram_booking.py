@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import sqlite3
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -473,3 +474,35 @@ async def test_slots_keep_the_moroccan_wall_clock_across_the_ramadan_change(tg, 
             assert data_of(slots) == [f"bk:slot:{day:%Y%m%d}1000"]
             assert slots["reply_markup"]["inline_keyboard"][0][0]["text"].startswith("10:00")
     assert before != after
+
+
+async def test_the_logs_of_a_whole_run_hold_no_name_phone_or_question(tg, bot, settings, caplog):
+    # As `python -m bot` configures them at LOG_LEVEL=DEBUG: the bot's own debug lines on,
+    # the libraries' content-carrying debug lines off.
+    caplog.set_level(logging.DEBUG)
+    for chatty in ("telegram", "aiosqlite"):
+        caplog.set_level(logging.INFO, logger=chatty)
+    question = "Combien coûte le permis de construire pour un étage ?"
+    await tg.send_text(360, question, language_code="fr")
+    await tg.wait_for(360)
+    await tg.send_text(360, "Ma question personnelle sur le Japon, appelez le 0699887766")
+    await tg.wait_for(360)
+    consent = await book_until_consent(tg, 360, "fr", AT_NINE)
+    await tg.press(360, consent, "bk:consent:yes")
+    await tg.wait_for(360)
+    typed = ["Hafsa Lmrabet", "+32470998877", "Belgique"]
+    for answer in typed:
+        await tg.send_text(360, answer)
+        await tg.wait_for(360)
+    summary = tg.sent(360)[-1]
+    await tg.press(360, summary, "bk:confirm:yes")
+    await tg.wait_for(360, count=3)
+    await tg.send_command(360, "/forget")
+    [confirm] = await tg.wait_for(360)
+    await tg.press(360, confirm, "forget:yes")  # answered by editing that message
+    await tg.wait_idle(0.5)
+    assert "vos données ont été effacées" in tg.message(360, confirm["message_id"])["plain_text"]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # the run did log
+    for secret in [*typed, "32470998877", "0699887766", "Lmrabet", question, "Japon"]:
+        assert secret not in logged, secret
