@@ -89,6 +89,18 @@ def _blend(asked: _Scored, whole: _Scored, weight: float) -> _Scored:
     return _Scored(scores, whole.unknown, off_topic, query, asked.substance)
 
 
+def _agreed(blended: MatchResult, readings: list[MatchResult]) -> MatchResult:
+    """A long message read three ways (its question, its second question, the whole): when the
+    blend's leading entry is what one reading answers outright and another reading also leads
+    with, that agreement is the confidence the blend's margin lacked."""
+    best = blended.best
+    answered = [r.decision is Decision.ANSWER and r.entry_id == best for r in readings]
+    agreed = [r.best for r in readings].count(best) >= 2
+    if best is None or not (answered[1] or (any(answered) and agreed)):
+        return blended
+    return replace(blended, decision=Decision.ANSWER, entry_id=best, suggestions=())
+
+
 @dataclass(frozen=True)
 class _QueryTerm:
     term: str
@@ -148,10 +160,12 @@ class MatchIndex(TermIndex):
         settings = self.settings
         weight = settings.focus_weight * min(1.0, asked.substance / settings.focus_substance)
         result = self._decide(_blend(asked, whole, weight))
-        if second is not None:
-            also = self._decide(second)
-            if also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
-                result = replace(result, also=also.entry_id)
+        also = self._decide(second) if second is not None else None
+        if result.decision is Decision.CLARIFY:
+            readings = [self._decide(asked), self._decide(whole)] + ([also] if also else [])
+            result = _agreed(result, readings)
+        if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
+            result = replace(result, also=also.entry_id)
         return self._placed(result, parts.question, text)
 
     def _placed(self, result: MatchResult, question: str, message: str) -> MatchResult:
