@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.knowledge import KnowledgeBase
 from bot.knowledge_loader import load_knowledge
 from bot.matching import MatchIndex
 from bot.terms import Analyzer, load_stopwords
+from tests.support.bot_runner import ROOT
 
 FEES = [
     "combien coute le permis de construire",
@@ -138,13 +140,28 @@ def test_leave_out_refuses_an_unknown_entry_or_position(knowledge):
         index.match("permis", leave_out=("permit.fees", 10_000))
 
 
-def test_the_shipped_knowledge_gives_warnings_at_question_lines(knowledge):
+def test_the_shipped_knowledge_has_no_conflict(knowledge):
+    """`kb check --strict` accepts the shipped knowledge: every question, left out, still leads
+    to its own entry."""
     problems = find_conflicts(knowledge, MatchIndex(knowledge, Analyzer(load_stopwords())))
-    assert all(p.severity is Severity.WARNING for p in problems)
-    entry_lines = {(e.file, e.line) for e in knowledge.entries}
-    lost = [p for p in problems if "this question of" in p.message]
-    # Found in the files: a question's own line, never the entry's first line.
-    assert lost and all((p.file, p.line) not in entry_lines for p in lost)
+    assert [p.message for p in problems] == []
+
+
+def test_a_stray_question_in_the_shipped_files_is_reported_at_its_own_line(tmp_path):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", folder)
+    permits = folder / "permits.yml"
+    text = permits.read_text(encoding="utf-8")
+    fees_at = text.index("  - id: permit.fees")
+    first_question = text.index("      fr:\n", fees_at) + len("      fr:\n")
+    stray = '        - "quels documents et quelles pieces fournir pour le dossier du permis"\n'
+    permits.write_text(text[:first_question] + stray + text[first_question:], encoding="utf-8")
+    knowledge = load_knowledge(folder)
+    problems = find_conflicts(knowledge, MatchIndex(knowledge, Analyzer(load_stopwords())))
+    [lost] = [p for p in problems if "this question of permit.fees" in p.message]
+    assert lost.severity is Severity.WARNING and "closer to permit.documents" in lost.message
+    line = text[:first_question].count("\n") + 1
+    assert (Path(lost.file).name, lost.line) == ("permits.yml", line)
 
 
 def test_a_bounded_check_looks_only_at_the_touched_entries_and_says_what_it_skipped(
