@@ -249,12 +249,16 @@ class MatchIndex(TermIndex):
         root_total = math.sqrt(total)
         inverse_norm = self._variant_inverse_norm
         scores: dict[int, float] = {}
+        term_weights = list(weights.items())
         for doc, covered in leaders:
             shared: dict[int, float] = {}
+            add = shared.get  # bound once: this loop is the matcher's hottest
             by_term = self._doc_term_variants[doc]
-            for term, weight in weights.items():
-                for variant in by_term.get(term, ()):
-                    shared[variant] = shared.get(variant, 0.0) + weight
+            for term, weight in term_weights:
+                variants = by_term.get(term)
+                if variants:
+                    for variant in variants:
+                        shared[variant] = add(variant, 0.0) + weight
             if left_out is not None and doc == left_out.doc and left_out.variant is not None:
                 shared.pop(left_out.variant, None)
             best = max((w * inverse_norm[v] for v, w in shared.items()), default=0.0)
