@@ -7,7 +7,7 @@ here) in bot.booking_errors. The clock is injected, so tests move time instead o
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -171,6 +171,7 @@ class BookingService(WaitlistRules):
                 if await self.store.insert_if_free(booking, event.capacity, now, holder):
                     if holder is not None:
                         await self.store.close_wait(holder, "accepted")
+                    await self.store.pend_confirmation(booking.code, now)
                     return booking
                 if await self.store.get(booking.code) is None:
                     raise SlotFullError(slot_key)
@@ -225,6 +226,22 @@ class BookingService(WaitlistRules):
         assert changed is not None
         return changed
 
+    async def owed_confirmations(self, channels: Collection[str]) -> list[BookingRow]:
+        """Bookings whose confirmation no channel reported as sent (a crash between the booking
+        and its message): left a little time first, then pushed again at most three times,
+        ten minutes apart. Each push is counted at once, so a crash cannot double it."""
+        now = self.clock()
+        owed = await self.store.owed_confirmations(
+            now - CONFIRMATION_GRACE, now - CONFIRMATION_RETRY, CONFIRMATION_ATTEMPTS
+        )
+        owed = [booking for booking in owed if booking.user.channel in channels]
+        for booking in owed:
+            await self.store.mark_confirmation_pushed(booking.code, now)
+        return owed
+
+    async def confirmation_sent(self, code: str) -> None:
+        await self.store.confirmation_sent(code)
+
     async def erase_old_personal_data(self) -> int:
         """Names, phones and user ids of bookings older than the retention period are erased
         (counts stay); the write-ahead log is emptied so the old values do not linger."""
@@ -267,6 +284,12 @@ class BookingService(WaitlistRules):
         if slot is None or slot.start <= self.clock():
             raise SlotFullError(slot_key)
         return event, slot
+
+
+# A confirmation normally goes out within a second of its booking; after this, it is owed.
+CONFIRMATION_GRACE = timedelta(minutes=2)
+CONFIRMATION_RETRY = timedelta(minutes=10)
+CONFIRMATION_ATTEMPTS = 3
 
 
 def _new_code() -> str:

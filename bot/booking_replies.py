@@ -3,6 +3,7 @@ and the texts, with no storage of their own (bot.booking_flow decides when to sa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.booking import BookingService
@@ -122,7 +123,8 @@ class BookingReplies:
         when = format_slot(booking.slot_start, lang)
         venue = event.venue.label_in(lang)
         text = self.t("book.confirmed", lang, code=booking.code, when=when, venue=venue)
-        return [Reply(text, lang), self.calendar(event, booking, lang)]
+        calendar = replace(self.calendar(event, booking, lang), confirms=booking.code)
+        return [Reply(text, lang), calendar]
 
     def calendar(self, event: Event, booking: BookingRow, lang: str) -> Reply:
         """The .ics file, and the venue on a map when its position is known."""

@@ -53,6 +53,8 @@ _BOOKING_COLUMNS = (
     "country, status, created_at, cancelled_at, checked_in_at, reminded_24h, reminded_2h"
 )
 
+_PREFIXED = ", ".join(f"bookings.{column.strip()}" for column in _BOOKING_COLUMNS.split(","))
+
 
 def _booking(row: Any) -> BookingRow:
     return BookingRow(
@@ -210,6 +212,38 @@ class BookingStore(WaitlistStore):
         column = {"24h": "reminded_24h", "2h": "reminded_2h"}[kind]
         await self.db.execute(f"UPDATE bookings SET {column} = 1 WHERE code = ?", (code,))
 
+    # ------------------------------------------------------------------ confirmations
+
+    async def pend_confirmation(self, code: str, now: datetime) -> None:
+        """A booking's confirmation is owed until a channel says it was sent (same transaction
+        as the booking)."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO outbox (code, created_at) VALUES (?, ?)", (code, iso(now))
+        )
+
+    async def confirmation_sent(self, code: str) -> None:
+        await self.db.execute("DELETE FROM outbox WHERE code = ?", (code,))
+
+    async def owed_confirmations(
+        self, created_before: datetime, pushed_before: datetime, attempts: int
+    ) -> list[BookingRow]:
+        """Active bookings whose confirmation was not sent: written before `created_before`,
+        not pushed since `pushed_before`, fewer than `attempts` pushes."""
+        rows = await self.db.fetchall(
+            f"SELECT {_PREFIXED} FROM bookings JOIN outbox ON outbox.code = bookings.code "
+            "WHERE bookings.status = 'active' AND outbox.created_at <= ? "
+            "AND (pushed_at IS NULL OR pushed_at <= ?) AND attempts < ? "
+            "ORDER BY outbox.created_at",
+            (iso(created_before), iso(pushed_before), attempts),
+        )
+        return [_booking(row) for row in rows]
+
+    async def mark_confirmation_pushed(self, code: str, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET pushed_at = ?, attempts = attempts + 1 WHERE code = ?",
+            (iso(now), code),
+        )
+
     async def erase_personal_data(self, before: datetime) -> int:
         """Bookings of slots before `before` lose the name, the phone and the user's id (on
         WhatsApp, a phone number too); the slot, topic, country and status stay for the
@@ -222,6 +256,11 @@ class BookingStore(WaitlistStore):
 
     async def delete_user(self, user: User) -> None:
         async with self.db.transaction():
+            await self.db.execute(
+                "DELETE FROM outbox WHERE code IN (SELECT code FROM bookings "
+                "WHERE channel = ? AND user_id = ?)",
+                (user.channel, user.id),
+            )
             for table in ("bookings", "waitlist", "flows"):
                 await self.db.execute(
                     f"DELETE FROM {table} WHERE channel = ? AND user_id = ?",

@@ -238,6 +238,12 @@ class Conversation:
         lang = await self.language_of(user, platform_language)
         return [self._say("media.unsupported", lang)]
 
+    async def sent(self, replies: Sequence[Reply]) -> None:
+        """A channel sent these replies: a booking confirmation among them is no longer owed."""
+        for reply in replies:
+            if reply.confirms is not None:
+                await self.services.booking.confirmation_sent(reply.confirms)
+
     async def _over_limit(self, user: User, platform_language: str | None) -> list[Reply] | None:
         """None when the message may be worked on; else what to answer (once "slow down", then
         nothing). Admins are not limited (an export or a check-in queue must not stall), nor is a

@@ -130,6 +130,12 @@ CREATE TABLE IF NOT EXISTS undelivered (
     reason      TEXT NOT NULL,
     created_at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox (
+    code        TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    pushed_at   TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0
+);
 """
 
 # Release 0.1 (schema version 0) named users by their bare Telegram id; the terminal chat used 0.

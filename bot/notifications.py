@@ -35,9 +35,9 @@ MESSAGES_KEPT = timedelta(hours=48)
 
 @dataclass(frozen=True)
 class Notification:
-    """A message nobody asked for just now. `kind` ("reminder", "offer", "expired", "opened",
-    "admin") and `params` let a channel that restricts such messages (WhatsApp outside its
-    24-hour window) send an approved template in its place."""
+    """A message nobody asked for just now. `kind` ("confirmation", "reminder", "offer",
+    "expired", "opened", "admin") and `params` let a channel that restricts such messages
+    (WhatsApp outside its 24-hour window) send an approved template in its place."""
 
     user: User
     replies: tuple[Reply, ...]
@@ -119,10 +119,19 @@ class Notifier:
             await self._offers()
             for waiting, event in await self.booking.booking_opened(self._served):
                 self.push(waiting.user, [self.flow.say.opened(event, waiting.language)], "opened")
+            await self._confirmations()
             await self.flow.purge_idle()
             await self.booking.erase_old_personal_data()
             # Message ids outlive WhatsApp's retries and its 24-hour window, and no more.
             await self.storage.purge_messages(self.booking.clock() - MESSAGES_KEPT)
+
+    async def _confirmations(self) -> None:
+        """Confirmations a crash kept from being sent (the booking itself was saved)."""
+        for booking in await self.booking.owed_confirmations(self._served):
+            event = self.booking.event(booking.event_id)
+            if event is not None:
+                replies = self.flow.say.confirmed(event, booking, booking.language)
+                self.push(booking.user, replies, "confirmation")
 
     async def _reminders(self) -> None:
         for reminder in await self.booking.due_reminders():

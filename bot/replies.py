@@ -59,6 +59,9 @@ class Reply:
     # The outcome of the pressed button's question: a channel that can edit that message
     # replaces it instead of sending a new one.
     replaces_choice: bool = False
+    # The booking code whose confirmation this reply completes: once a channel has sent it, it
+    # tells the core (Conversation.sent), which then stops owing it (bot.notifications).
+    confirms: str | None = None
 
 
 class ReplyBuilder:

@@ -506,3 +506,26 @@ async def test_the_logs_of_a_whole_run_hold_no_name_phone_or_question(tg, bot, s
     assert logged  # the run did log
     for secret in [*typed, "32470998877", "0699887766", "Lmrabet", question, "Japon"]:
         assert secret not in logged, secret
+
+
+async def test_a_confirmation_that_could_not_be_sent_is_sent_later_and_only_once(tg, bot, clock):
+    consent = await book_until_consent(tg, 370, "fr", AT_NINE)
+    await tg.press(370, consent, "bk:consent:yes")
+    await tg.wait_for(370)
+    for answer in ("Karim Alaoui", "+33612345678", "France"):
+        await tg.send_text(370, answer)
+        await tg.wait_for(370)
+    summary = tg.sent(370)[-1]
+    # The booking is saved, but its calendar file cannot be sent (as if the bot stopped there).
+    tg.fail_next("sendDocument", 400, "Bad Request: file could not be sent")
+    await tg.press(370, summary, "bk:confirm:yes")
+    confirmed, error = await tg.wait_for(370, count=2)
+    code = confirmed["plain_text"].split("Code : ")[1].split("\n")[0]
+    assert error["plain_text"].startswith("Désolé, une erreur")
+    clock.advance(minutes=3)
+    again, calendar, _ = await tg.wait_for(370, count=3, timeout=10)
+    assert f"Code : {code}" in again["plain_text"]
+    assert calendar["document"]["file_name"] == f"{code}.ics"
+    clock.advance(minutes=11)
+    await tg.wait_idle(1.0)
+    assert sum(f"Code : {code}" in (m.get("plain_text") or "") for m in tg.sent(370)) == 2

@@ -57,7 +57,9 @@ def _sender(update: Update) -> tuple[User, str | None] | None:
 async def _send(context: Context, update: Update, replies: list[Reply]) -> None:
     chat = update.effective_chat
     if chat is not None and replies:
-        await send_replies(context.bot, chat.id, replies, conversation_of(context).services.texts)
+        conversation = conversation_of(context)
+        await send_replies(context.bot, chat.id, replies, conversation.services.texts)
+        await conversation.sent(replies)
 
 
 async def on_command(update: Update, context: Context) -> None:
@@ -145,6 +147,7 @@ async def deliver_notifications(application: Application, interval: float) -> No
     async for note in notifier.due(CHANNEL, interval):
         try:
             await send_replies(application.bot, int(note.user.id), list(note.replies), texts)
+            await conversation.sent(note.replies)
         except Forbidden:
             # The person blocked the bot: no retry; the admins see the count in /stats.
             await storage.record_undelivered(CHANNEL, note.kind, "blocked")

@@ -73,8 +73,10 @@ class TerminalChat:
         else:
             replies = await conversation.on_text(TERMINAL_USER, line)
         self._show_all(replies)
+        await conversation.sent(replies)
         for note in await conversation.notifier.collect(CHANNEL):
             self._show_all(list(note.replies))
+            await conversation.sent(note.replies)
         return True
 
     def _show_all(self, replies: list[Reply]) -> None:

@@ -155,6 +155,7 @@ class WhatsAppChannel:
         if last is not None and now - last < WINDOW:
             for reply in note.replies:
                 await self.renderer.send(note.user.id, reply)
+            await self.conversation.sent(note.replies)
             return
         template = self._template(note.kind)
         code = template.language_for(note.lang) if template is not None else None

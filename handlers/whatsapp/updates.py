@@ -101,5 +101,7 @@ class Updates:
         return user
 
     async def _send(self, user: User, replies: list[Reply]) -> None:
-        for reply in [*replies, *self.after_template.pop(user, ())]:
+        sending = [*replies, *self.after_template.pop(user, ())]
+        for reply in sending:
             await self.renderer.send(user.id, reply)
+        await self.conversation.sent(sending)
