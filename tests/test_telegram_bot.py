@@ -401,3 +401,15 @@ async def test_an_unreadable_update_is_skipped_with_one_line_and_no_content(tg, 
         if r.levelno >= logging.INFO and "612345678" in r.getMessage()
     ]
     assert leaks == []
+
+
+async def test_a_failed_update_is_logged_without_the_errors_message(tg, bot, caplog):
+    caplog.set_level(logging.INFO)
+    # An error message can quote what the user sent; the log keeps its type and place only.
+    tg.fail_next("sendMessage", 400, "Bad Request: can't parse +212600000001 Karim")
+    await tg.send_text(73, "Quels documents faut-il pour le permis de construire ?")
+    [_error_note] = await tg.wait_for(73)
+    failed = [r.getMessage() for r in caplog.records if "failed" in r.getMessage()]
+    assert failed and failed[0].startswith("update ") and ": BadRequest" in failed[0]
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "212600000001" not in logged and "Karim" not in logged

@@ -9,6 +9,7 @@ pressed message when the reply replaces it.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 from telegram import Update
@@ -129,7 +130,11 @@ async def on_group_command(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the error with the update's id only (no personal data), then tell the user."""
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed", update_id, exc_info=context.error)
+    error = context.error
+    # The error's type and where it happened, not its message: a message can quote what the
+    # user sent (a callback payload, a phone number).
+    where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    log.error("update %s failed: %s\n%s", update_id, type(error).__name__, where)
     if not isinstance(update, Update) or (sender := _sender(update)) is None:
         return
     try:
