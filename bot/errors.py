@@ -7,6 +7,7 @@ BotError
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +19,7 @@ __all__ = [
     "Problem",
     "Severity",
     "problem_lines",
+    "without_message",
 ]
 
 
@@ -64,3 +66,12 @@ class KnowledgeError(BotError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(problem_lines(self.problems)))
+
+
+def without_message(error: BaseException | None) -> str:
+    """An error for the log: its type and the frames where it happened, not its message, which
+    can quote what a user sent (a callback payload, a phone number, a question)."""
+    if error is None:
+        return "no error"
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"{type(error).__name__}\n{frames}".rstrip()

@@ -20,6 +20,7 @@ from datetime import timedelta
 from bot.booking import BookingService
 from bot.booking_flow import BookingFlow
 from bot.database import User
+from bot.errors import without_message
 from bot.i18n import Texts
 from bot.replies import Reply
 from bot.storage import Storage
@@ -104,8 +105,8 @@ class Notifier:
             await self.wait(channel, interval)
             try:
                 notes = await self.collect(channel)
-            except Exception:
-                log.exception("notifications could not be collected")
+            except Exception as error:
+                log.error("notifications could not be collected: %s", without_message(error))
                 continue
             for note in notes:
                 yield note

@@ -9,7 +9,6 @@ pressed message when the reply replaces it.
 from __future__ import annotations
 
 import logging
-import traceback
 from typing import Any
 
 from telegram import Update
@@ -19,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.conversation import Conversation
 from bot.database import User
+from bot.errors import without_message
 from bot.replies import Reply
 from handlers.telegram.render import html_chunks, send_replies
 
@@ -130,11 +130,7 @@ async def on_group_command(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the error with the update's id only (no personal data), then tell the user."""
     update_id = update.update_id if isinstance(update, Update) else None
-    error = context.error
-    # The error's type and where it happened, not its message: a message can quote what the
-    # user sent (a callback payload, a phone number).
-    where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
-    log.error("update %s failed: %s\n%s", update_id, type(error).__name__, where)
+    log.error("update %s failed: %s", update_id, without_message(context.error))
     if not isinstance(update, Update) or (sender := _sender(update)) is None:
         return
     try:

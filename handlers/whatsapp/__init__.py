@@ -28,6 +28,7 @@ from pywa_async.types.templates import TemplateLanguage
 
 from bot.config_whatsapp import Template, WhatsAppSettings
 from bot.conversation import Conversation
+from bot.errors import without_message
 from bot.notifications import Notification
 from handlers.whatsapp.render import LIMITS, Renderer
 from handlers.whatsapp.sender import Sender
@@ -135,8 +136,8 @@ class WhatsAppChannel:
     async def _handle(self, body: bytes) -> None:
         try:
             await self.wa.webhook_update_handler(body)
-        except Exception:
-            log.exception("a whatsapp update could not be handled")
+        except Exception as error:
+            log.error("a whatsapp update could not be handled: %s", without_message(error))
 
     # ------------------------------------------------------------------ notifications
 

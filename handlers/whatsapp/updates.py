@@ -20,6 +20,7 @@ from pywa_async.types.message_status import MessageStatusType
 
 from bot.conversation import Conversation
 from bot.database import User
+from bot.errors import without_message
 from bot.replies import Reply
 from handlers.whatsapp.render import OWN_NUMBER, Renderer
 
@@ -56,8 +57,8 @@ class Updates:
         refuses what is sent, the Sender has logged it and nothing more can be sent."""
         try:
             replies = await handling
-        except Exception:
-            log.exception("a whatsapp message could not be handled")
+        except Exception as error:
+            log.error("a whatsapp message could not be handled: %s", without_message(error))
             replies = await self.conversation.after_error(user)
         with suppress(WhatsAppError):
             await self._send(user, replies)
