@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +66,30 @@ def read_environment(env_file: Path | None = Path(".env")) -> dict[str, str]:
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ)
     return values
+
+
+def _whole(
+    text: Callable[[str, str], str], key: str, default: str, low: int, high: int, *, unit: str
+) -> int:
+    """A whole number setting within [low, high], or one line naming the setting."""
+    value = text(key, default)
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ConfigError(f"{key} must be {unit} between {low} and {high}, not {value!r}")
+    return int(value)
+
+
+def _seconds(
+    text: Callable[[str, str], str], key: str, default: str, low: float, high: float
+) -> float:
+    """A duration in seconds within [low, high], or one line naming the setting."""
+    value = text(key, default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = low - 1
+    if not low <= seconds <= high:
+        raise ConfigError(f"{key} must be seconds between {low} and {high}, not {value!r}")
+    return seconds
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -134,45 +158,14 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     if secret and not _SECRET.match(secret):
         raise ConfigError("WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1-256 characters)")
 
-    hold = text("WAITLIST_HOLD_MINUTES", "30")
-    if not hold.isdigit() or not 1 <= int(hold) <= 1440:
-        raise ConfigError(
-            f"WAITLIST_HOLD_MINUTES must be minutes between 1 and 1440, not {hold!r}"
-        )
-    idle = text("BOOKING_FLOW_TIMEOUT_MINUTES", "30")
-    if not idle.isdigit() or not 1 <= int(idle) <= 1440:
-        raise ConfigError(
-            f"BOOKING_FLOW_TIMEOUT_MINUTES must be minutes between 1 and 1440, not {idle!r}"
-        )
-    kept = text("PERSONAL_DATA_DAYS_AFTER_EVENT", "90")
-    if not kept.isdigit() or not 1 <= int(kept) <= 3650:
-        raise ConfigError(
-            f"PERSONAL_DATA_DAYS_AFTER_EVENT must be days between 1 and 3650, not {kept!r}"
-        )
-    check = text("REMINDER_CHECK_SECONDS", "60")
-    try:
-        check_seconds = float(check)
-    except ValueError:
-        check_seconds = 0.0
-    if not 0.1 <= check_seconds <= 3600:
-        raise ConfigError(
-            f"REMINDER_CHECK_SECONDS must be seconds between 0.1 and 3600, not {check!r}"
-        )
-
-    burst = text("INBOUND_BURST", "10")
-    if not burst.isdigit() or int(burst) > 100_000:
-        raise ConfigError(
-            f"INBOUND_BURST must be a number of messages (0: no limit), not {burst!r}"
-        )
-    refill = text("INBOUND_REFILL_SECONDS", "2")
-    try:
-        refill_seconds = float(refill)
-    except ValueError:
-        refill_seconds = 0.0
-    if not 0.01 <= refill_seconds <= 3600:
-        raise ConfigError(
-            f"INBOUND_REFILL_SECONDS must be seconds between 0.01 and 3600, not {refill!r}"
-        )
+    hold = _whole(text, "WAITLIST_HOLD_MINUTES", "30", 1, 1440, unit="minutes")
+    idle = _whole(text, "BOOKING_FLOW_TIMEOUT_MINUTES", "30", 1, 1440, unit="minutes")
+    kept = _whole(text, "PERSONAL_DATA_DAYS_AFTER_EVENT", "90", 1, 3650, unit="days")
+    check_seconds = _seconds(text, "REMINDER_CHECK_SECONDS", "60", 0.1, 3600)
+    burst = _whole(
+        text, "INBOUND_BURST", "10", 0, 100_000, unit="a number of messages (0: no limit)"
+    )
+    refill_seconds = _seconds(text, "INBOUND_REFILL_SECONDS", "2", 0.01, 3600)
 
     watch = text("WATCH_KNOWLEDGE", "true").lower()
     if watch not in ("true", "false", "1", "0", "yes", "no"):
@@ -192,12 +185,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         webhook_port=int(port_text),
         webhook_path=text("WEBHOOK_PATH", "telegram").strip("/") or "telegram",
         webhook_secret=secret,
-        waitlist_hold_minutes=int(hold),
-        booking_flow_timeout_minutes=int(idle),
-        personal_data_days_after_event=int(kept),
+        waitlist_hold_minutes=hold,
+        booking_flow_timeout_minutes=idle,
+        personal_data_days_after_event=kept,
         reminder_check_seconds=check_seconds,
         watch_knowledge=watch in ("true", "1", "yes"),
-        inbound_burst=int(burst),
+        inbound_burst=burst,
         inbound_refill_seconds=refill_seconds,
         whatsapp=load_whatsapp_settings(env),
     )
