@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from bot.clock import system_clock  # noqa: E402
 from tests.support.bot_runner import make_settings, running_bot  # noqa: E402
 from tests.support.fake_telegram import FakeTelegram  # noqa: E402
@@ -58,7 +59,7 @@ async def main(flood: int, quiet: int, burst: int) -> None:
                     (m.get("plain_text") or "").startswith("Le dossier") for m in tg.sent(FLOODER)
                 )
     waits.sort()
-    p99 = waits[min(len(waits) - 1, round(0.99 * (len(waits) - 1)))]
+    p99 = percentile(waits, 0.99)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"one person sends {flood} messages at once; another asks {quiet} questions meanwhile")
     print(f"message limit: burst {burst} (0 = off)")

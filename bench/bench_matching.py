@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from bot.knowledge import Entry, KnowledgeBase  # noqa: E402
 from bot.knowledge_loader import load_knowledge  # noqa: E402
 from bot.matching import MatchIndex  # noqa: E402
@@ -75,7 +76,7 @@ def latencies(index: MatchIndex, queries: list[str], rounds: int) -> list[float]
 
 def report(name: str, build_s: float, memory_mb: float, samples: list[float]) -> None:
     samples.sort()
-    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    p99 = percentile(samples, 0.99)
     print(
         f"{name}: build {build_s * 1000:.0f} ms, index memory {memory_mb:.1f} MiB, "
         f"{len(samples)} matches: median {statistics.median(samples):.3f} ms, "

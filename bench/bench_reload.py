@@ -26,6 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from bot.database import User  # noqa: E402
@@ -86,7 +87,7 @@ async def main(copies: int) -> None:
         finally:
             await services.close()
     waits.sort()
-    p99 = waits[min(len(waits) - 1, round(0.99 * (len(waits) - 1)))]
+    p99 = percentile(waits, 0.99)
     print(f"saved a {size:.1f} MB topic file ({copies} copies of the shipped entries)")
     print(f"reload took {took:.1f} s; the bot now serves {entries} entries")
     print(

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import percentile  # noqa: E402
 from tests.support.fake_whatsapp import FakeWhatsApp  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 
@@ -35,11 +36,6 @@ def questions(count: int) -> list[str]:
     lines = (ROOT / "tests" / "data" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     texts = [json.loads(line)["text"] for line in lines if line.strip()]
     return [texts[n % len(texts)] for n in range(count)]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def busiest_second(times: list[float]) -> int:
