@@ -153,17 +153,31 @@ class MatchIndex(TermIndex):
             return self._placed(self._decide(whole), text, text)
         asked = self._scored(parts.question, None)
         second = self._scored(parts.second, None) if parts.second is not None else None
-        if second is not None and asked.substance < second.substance / 2:
+        first = self._decide(asked)
+        if (
+            second is not None
+            and first.decision is not Decision.ANSWER
+            and asked.substance < second.substance / 2
+        ):
             # "I don't get why. Whom do I call to appeal?": the first asks nothing by itself.
             asked, second = second, asked
+            first = self._decide(asked)
         # A question that says little by itself ("what can I do?") leans on the whole message.
         settings = self.settings
         weight = settings.focus_weight * min(1.0, asked.substance / settings.focus_substance)
         result = self._decide(_blend(asked, whole, weight))
         also = self._decide(second) if second is not None else None
         if result.decision is Decision.CLARIFY:
-            readings = [self._decide(asked), self._decide(whole)] + ([also] if also else [])
+            readings = [first, self._decide(whole)] + ([also] if also else [])
             result = _agreed(result, readings)
+        if (
+            also is not None
+            and first.decision is Decision.ANSWER
+            and result.entry_id == also.entry_id != first.entry_id
+        ):
+            # Two questions, each answered by itself: the blend leaning to the second's entry
+            # is the second's rarer words speaking, not what the citizen asked first.
+            result = replace(first, candidates=result.candidates)
         if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
             result = replace(result, also=also.entry_id)
         return self._placed(result, parts.question, text)

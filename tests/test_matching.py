@@ -162,6 +162,15 @@ def test_a_second_question_is_offered_first_among_the_related_ones(assistant):
     assert answer.reply.options[0].target == "permit.processing_time"
 
 
+def test_the_first_of_two_questions_is_answered_even_when_the_second_says_more(assistant):
+    # The second question's words are rarer, so the whole message leans to its entry.
+    answer = assistant.ask(
+        "واش خاصني رخصة البناء؟ وشحال كتاخد من الوقت الدراسة ديال الملف عند اللجنة؟", "ary"
+    )
+    assert answer.result.entry_id == "permit.when_required"
+    assert answer.result.also == "permit.processing_time"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
