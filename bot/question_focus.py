@@ -36,6 +36,8 @@ _OPENING = 3
 _LONG_CLAUSE = 10
 # A message shorter than this is its own question, unless it asks two things.
 _SHORT_MESSAGE = 14
+# A question this short names its subject in the clause before ("how do I get it?").
+_SHORT_QUESTION = 6
 # "…? Or …?" goes on with the same question.
 _OR = frozenset({"ولا", "او", "والا", "wla", "wela", "ola", "ou", "or"})
 
@@ -108,32 +110,35 @@ def focus(text: str) -> Focus | None:
     """The question of a message that says more than its question; None when the whole
     message is the question (nothing to set apart)."""
     clauses = _clauses(text)
-    asking: list[list[str]] = []
+    # (the clause it starts at, its tokens) for each part that asks
+    asking: list[tuple[int, list[str]]] = []
     for index, (tokens, marked, sentence) in enumerate(clauses):
         if asking and tokens[0] in _OR:
-            asking[-1] = asking[-1] + tokens
+            asking[-1] = (asking[-1][0], asking[-1][1] + tokens)
             continue
         part = _asks(tokens, marked)
         if part is None:
             continue
+        start = index
         if part is tokens and marked and not _cue_at(tokens, 0):
             # Only the question mark says it asks: the question is the whole sentence.
-            part = [
-                token
-                for earlier, _, number in clauses[: index + 1]
-                if number == sentence
-                for token in earlier
-            ]
-            if asking and asking[-1] == part[: len(asking[-1])]:
+            start = next(i for i, clause in enumerate(clauses) if clause[2] == sentence)
+            part = [token for earlier, _, _ in clauses[start : index + 1] for token in earlier]
+            if asking and asking[-1][1] == part[: len(asking[-1][1])]:
                 asking.pop()
-        asking.append(part)
+        asking.append((start, part))
     if not asking:
         if len({sentence for _, _, sentence in clauses}) < 2:
             return None
         last = clauses[-1][2]
-        asking = [[token for tokens, _, number in clauses if number == last for token in tokens]]
-    question = " ".join(asking[0])
-    second = " ".join(asking[1]) if len(asking) > 1 else None
+        start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
+        asking = [(start, [token for tokens, _, _ in clauses[start:] for token in tokens])]
+    start, first = asking[0]
+    if len(first) < _SHORT_QUESTION and start > 0:
+        # "…free architectural help in rural areas. How can I get it?": "it" is said before.
+        first = clauses[start - 1][0] + first
+    question = " ".join(first)
+    second = " ".join(asking[1][1]) if len(asking) > 1 else None
     whole = normalize(text).split()
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None

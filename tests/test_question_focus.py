@@ -60,3 +60,13 @@ def test_a_question_mark_alone_makes_the_whole_sentence_the_question():
 )
 def test_a_short_message_is_its_own_question(message):
     assert focus(message) is None
+
+
+def test_a_short_question_keeps_the_clause_that_names_its_subject():
+    found = focus(
+        "J'habite à Lyon et ma mère vit dans un douar près de Béni Mellal. On m'a parlé d'une "
+        "aide gratuite d'un architecte à la campagne. Comment l'obtenir ?"
+    )
+    assert found == Focus(
+        "on a parle une aide gratuite un architecte a la campagne comment obtenir"
+    )
