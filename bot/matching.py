@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from bot.match_decision import Candidate, Decision, MatchResult, MatchSettings, decide
-from bot.question_focus import focus
+from bot.question_focus import asks, focus
 from bot.term_index import TermIndex
 from bot.terms import stem
 from bot.works_place import VETOED, WORKS_ABROAD
@@ -40,6 +40,8 @@ __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"
 
 # Documents whose best variant is compared in full (see MatchIndex._score).
 _CANDIDATES = 15
+# A message of at most this many terms that greets or thanks and asks nothing is small talk.
+_SMALLTALK_TERMS = 4
 # Documents whose variants are compared word for word with rapidfuzz.
 _SURFACE_CANDIDATES = 6
 
@@ -208,10 +210,19 @@ class MatchIndex(TermIndex):
         if not known:
             return _Scored({}, unknown)
         # "salam, bghit n3ref…" is a question with a greeting in front: drop the greeting when the
-        # rest says more than it does; "super merci bien" stays thanks.
+        # rest says more than it does; "super merci bien" stays thanks, and so does a short
+        # message that thanks and asks nothing ("thanks a lot, that helps").
         chitchat = sum(t.weight for t in known if t.term in self._chitchat)
         substantive = sum(t.weight for t in known if t.term not in self._chitchat)
         skip_smalltalk = substantive > 0 and (chitchat == 0 or substantive >= chitchat)
+        if (
+            chitchat
+            and len(terms) <= _SMALLTALK_TERMS
+            and self._opens_or_closes_with_chitchat(text)
+            and not asks(text)
+        ):
+            terms = [t for t in terms if t.term in self._chitchat]
+            skip_smalltalk = False
         if skip_smalltalk:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
@@ -224,6 +235,18 @@ class MatchIndex(TermIndex):
         known_terms = frozenset(t.term for t in terms if t.known)
         substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
         return _Scored(scores, unknown, off_topic, known_terms, substance)
+
+    def _opens_or_closes_with_chitchat(self, text: str) -> bool:
+        """ "Merci beaucoup, c'est clair" opens with thanks; in "the number of Marhaba in Tanger
+        Med", the greeting word is a name."""
+        tokens = self._analyzer.tokens(text)
+        for token in {tokens[0], tokens[-1]} if tokens else ():
+            corrected = self._correct(token)
+            if corrected is not None and any(
+                term in self._chitchat for term, _ in self._canonical_pairs([corrected[0]])
+            ):
+                return True
+        return False
 
     def _decide(self, scored: _Scored) -> MatchResult:
         if not scored.scores:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bot.normalize import normalize
 
-__all__ = ["Focus", "focus"]
+__all__ = ["Focus", "asks", "focus"]
 
 _CUES_FILE = Path(__file__).parent / "resources" / "question_cues.txt"
 # Sentences end at these; clauses also at commas (Latin and Arabic).
@@ -143,3 +143,12 @@ def focus(text: str) -> Focus | None:
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None
     return Focus(question, second)
+
+
+def asks(text: str) -> bool:
+    """Whether a message asks anything: a question mark, or a question word or request
+    anywhere in it ("merci, c'est clair" does not; "merci, et le délai ?" does)."""
+    if "?" in text or "؟" in text:
+        return True
+    tokens = normalize(text).split()
+    return any(_cue_at(tokens, position) for position in range(len(tokens)))

@@ -171,6 +171,24 @@ def test_the_first_of_two_questions_is_answered_even_when_the_second_says_more(a
     assert answer.result.also == "permit.processing_time"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Merci bien, tout est clair maintenant",
+        "شكرا بزاف، فهمت كلشي دابا",
+        "Thanks a lot, it helped",
+    ],
+)
+def test_thanks_that_ask_nothing_are_thanks(assistant, message):
+    # Typo correction reads "clair" as "claim", "lot" as a plot and "فهمت" as "I don't get it".
+    assert assistant.ask(message).result.entry_id == "smalltalk.thanks"
+
+
+def test_a_greeting_word_inside_a_name_is_not_a_greeting(assistant):
+    result = assistant.ask("3tini numero dyal marhaba f tanger med").result
+    assert result.entry_id != "smalltalk.greeting"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
