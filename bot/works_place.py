@@ -26,10 +26,11 @@ WORKS_ABROAD = "works_abroad"
 VETOED = frozenset({"permits", "urbanism"})
 
 _RESIDENCE_FILE = Path(__file__).parent / "resources" / "residence_words.txt"
+_PROPERTY_FILE = Path(__file__).parent / "resources" / "property_words.txt"
 # Synonym groups: foreign places; places in Morocco; what the works are about.
 _FOREIGN = ("abroad_country",)
 _MOROCCAN = ("morocco", "city", "country")
-_WORKS = ("house", "apartment", "build", "works", "extension", "floor", "permit")
+_WORKS = ("house", "apartment", "build", "works", "extension", "floor", "permit", "shop")
 # How far before a foreign place a house or works word ties the works to it, and how far a
 # residence word makes it the person's home instead.
 _WORKS_WINDOW = 5
@@ -38,9 +39,9 @@ _RESIDENCE_WINDOW = 3
 _PREFIXES = ("فال", "بال", "وال", "ال", "ف", "ب", "ل", "و")
 
 
-@lru_cache(maxsize=1)
-def _residence_words() -> frozenset[str]:
-    lines = _RESIDENCE_FILE.read_text(encoding="utf-8").splitlines()
+@lru_cache(maxsize=2)
+def _listed_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(normalize(line) for line in lines if line.strip() and line[0] != "#")
 
 
@@ -54,8 +55,8 @@ class WorksPlace:
     def __init__(self, synonyms: Mapping[str, Sequence[str]]) -> None:
         self._foreign = _words(synonyms, _FOREIGN)
         self._moroccan = _words(synonyms, _MOROCCAN)
-        self._works = _words(synonyms, _WORKS)
-        self._residence = _residence_words() | _words(synonyms, ("live",))
+        self._works = _words(synonyms, _WORKS) | _listed_words(_PROPERTY_FILE)
+        self._residence = _listed_words(_RESIDENCE_FILE) | _words(synonyms, ("live",))
 
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole

@@ -196,6 +196,19 @@ def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     assert answer.reply.text.startswith("L'Agence urbaine de Béni Mellal ne traite que")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Faut-il un permis de construire pour une terrasse dans mon jardin en Italie ?",
+        "bghit ndir piscine f jerda dyali f sbania wach khassni rokhsa",
+    ],
+)
+def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
+    result = assistant.ask(message).result
+    assert result.decision is Decision.UNKNOWN
+    assert result.redirect == "works_abroad"
+
+
 def test_living_abroad_does_not_veto_works_in_the_region(assistant):
     for message in (
         "J'habite en Belgique et je veux construire une maison à Béni Mellal, faut-il un permis "
