@@ -11,11 +11,15 @@ the conversation, the evaluation) reads small types and one rule, not the matche
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = ["Candidate", "Decision", "MatchResult", "MatchSettings", "decide"]
+
+# Entries kept as candidates of a match, best first (suggestions, review lists, evaluation).
+_KEPT = 10
 
 
 class Decision(StrEnum):
@@ -82,10 +86,15 @@ def decide(
     """Answer, clarify or give up, from each scored document as (key, is an out-of-scope
     subject, score); `off_topic` is the share of the question's weight carried by
     `off_topic_terms`, and `query` holds the question's known terms."""
-    ranked = sorted(scored, key=lambda item: item[2], reverse=True)
-    real = [Candidate(key, round(score, 4)) for key, decoy, score in ranked if not decoy][:10]
-    decoys = [(key, score) for key, decoy, score in ranked if decoy]
-    decoy_key, decoy_best = decoys[0] if decoys else ("", 0.0)
+    entries: list[tuple[str, float]] = []
+    decoy_key, decoy_best = "", 0.0
+    for key, decoy, score in scored:
+        if not decoy:
+            entries.append((key, score))
+        elif score > decoy_best:
+            decoy_key, decoy_best = key, score
+    leading = heapq.nlargest(_KEPT, entries, key=lambda item: item[1])
+    real = [Candidate(key, round(score, 4)) for key, score in leading]
     # A one-word question made of a word the entries use more than the out-of-scope
     # subjects ("permis", "rokhsa") is vague, not out of scope: suggest, do not refuse.
     if len(query) == 1 and not query & off_topic_terms:

@@ -38,8 +38,10 @@ from bot.works_place import VETOED, WORKS_ABROAD
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
 
-# Documents whose best variant is compared in full (see MatchIndex._score).
+# Documents whose best variant is compared in full (see MatchIndex._score): at most this many,
+# and only those covering at least this share of what the leader covers.
 _CANDIDATES = 15
+_LEADER_SHARE = 0.3
 # A message of at most this many terms that greets or thanks and asks nothing is small talk.
 _SMALLTALK_TERMS = 4
 # Documents whose variants are compared word for word with rapidfuzz.
@@ -114,11 +116,11 @@ class MatchIndex(TermIndex):
     """The matcher: the index of one knowledge base (built on construction, see `TermIndex`)
     and the scoring of questions against it."""
 
-    def _query_terms(self, text: str) -> list[_QueryTerm]:
+    def _query_terms(self, tokens: list[str]) -> list[_QueryTerm]:
         resolved: list[str] = []
         similarity: dict[str, float] = {}
         unknown: list[str] = []
-        for token in self._analyzer.tokens(text):
+        for token in tokens:
             corrected = self._correct(token)
             if corrected is None:
                 if not token.isdigit() and len(token) > 2:
@@ -149,8 +151,10 @@ class MatchIndex(TermIndex):
         question first and on the whole second (see `bot.question_focus`); a second question
         the knowledge answers clearly comes back as `also`."""
         left_out = self._leave_out(*leave_out) if leave_out is not None else None
-        whole = self._scored(text, left_out)
         parts = focus(text) if leave_out is None else None
+        # A long message's wording is compared in its question, not as a whole: cheaper, and
+        # a whole story is close to no single variant anyway.
+        whole = self._scored(text, left_out, surface=parts is None)
         if parts is None:
             return self._placed(self._decide(whole), text, text)
         asked = self._scored(parts.question, None)
@@ -202,9 +206,10 @@ class MatchIndex(TermIndex):
             redirect=redirect,
         )
 
-    def _scored(self, text: str, left_out: _LeftOut | None) -> _Scored:
+    def _scored(self, text: str, left_out: _LeftOut | None, surface: bool = True) -> _Scored:
         """Every document's score for a text, with what the decision needs to know of it."""
-        terms = self._query_terms(text)
+        tokens = self._analyzer.tokens(text)
+        terms = self._query_terms(tokens)
         known = [t for t in terms if t.known]
         unknown = tuple(t.term for t in terms if not t.known)
         if not known:
@@ -228,8 +233,9 @@ class MatchIndex(TermIndex):
             if not [t for t in terms if t.known]:
                 return _Scored({}, unknown)
         scores = self._score(terms, skip_smalltalk, left_out)
-        query = " ".join(sorted(self._analyzer.tokens(text)))
-        self._add_surface_similarity(scores, query, left_out)
+        query = " ".join(sorted(tokens))
+        if surface:
+            self._add_surface_similarity(scores, query, left_out)
         total = sum(t.weight for t in terms)
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
         known_terms = frozenset(t.term for t in terms if t.known)
@@ -266,7 +272,9 @@ class MatchIndex(TermIndex):
     ) -> dict[int, float]:
         """Coverage for every document sharing a term, then the best-variant cosine for the
         leading candidates only: a document outside them cannot catch up, since coverage
-        carries most of the score, and this keeps a 5,000-entry base fast."""
+        carries most of the score, and this keeps a 5,000-entry base fast. Leaders covering
+        less than half of what the first covers are dropped too: on the tuning sets that cost
+        no right answer, and comparing their variants was most of a long message's time."""
         total = sum(t.weight for t in terms)
         weights = {t.term: t.weight for t in terms if t.known}
         coverage: dict[int, float] = defaultdict(float)
@@ -282,6 +290,9 @@ class MatchIndex(TermIndex):
             for doc in self._smalltalk_docs:
                 coverage.pop(doc, None)
         leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
+        if leaders:
+            floor = leaders[0][1] * _LEADER_SHARE
+            leaders = [item for item in leaders if item[1] >= floor]
         alpha = self.settings.coverage_weight
         root_total = math.sqrt(total)
         inverse_norm = self._variant_inverse_norm
