@@ -38,6 +38,11 @@ _LONG_CLAUSE = 10
 _SHORT_MESSAGE = 14
 # A question this short names its subject in the clause before ("how do I get it?").
 _SHORT_QUESTION = 6
+# Words that point back to what the clause before said ("where do I appeal this decision?").
+_BACK_REFERENCES = frozenset(
+    normalize(word)
+    for word in ("هذا", "هذه", "ذلك", "هادشي", "hadchi", "ça", "cela", "it", "this", "that")
+)
 # "…? Or …?" goes on with the same question.
 _OR = frozenset({"ولا", "او", "والا", "wla", "wela", "ola", "ou", "or"})
 
@@ -134,7 +139,7 @@ def focus(text: str) -> Focus | None:
         start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
         asking = [(start, [token for tokens, _, _ in clauses[start:] for token in tokens])]
     start, first = asking[0]
-    if len(first) < _SHORT_QUESTION and start > 0:
+    if (len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first)) and start > 0:
         # "…free architectural help in rural areas. How can I get it?": "it" is said before.
         first = clauses[start - 1][0] + first
     question = " ".join(first)

@@ -70,3 +70,14 @@ def test_a_short_question_keeps_the_clause_that_names_its_subject():
     assert found == Focus(
         "on a parle une aide gratuite un architecte a la campagne comment obtenir"
     )
+
+
+def test_a_question_pointing_back_keeps_the_clause_before_it():
+    found = focus(
+        "J'habite à Gand depuis dix ans. Mon dossier d'aide au logement a été refusé sans "
+        "explication. Comment puis-je contester ça auprès de quelqu'un ?"
+    )
+    assert found == Focus(
+        "mon dossier aide au logement a ete refuse sans explication comment puis je contester ca "
+        "aupres de quelqu un"
+    )
