@@ -28,8 +28,12 @@ _CUES_FILE = Path(__file__).parent / "resources" / "question_cues.txt"
 # Sentences end at these; clauses also at commas (Latin and Arabic).
 _SENTENCE = re.compile(r"[^.!?؟\n…;؛]+[.!?؟\n…;؛]*")
 _CLAUSE = re.compile(r"[^,،]+[,،]*")
-# Conjunctions that join a second question: "w/o/et/and/ou" alone, or "و" glued to the word.
-_JOINS = frozenset({"w", "o", "u", "et", "and", "ou", "و"})
+# Words that join a second question: "and" ("w/o/et/and/ou", or "و" glued to the word), and
+# "also/then" ("aussi", "puis", "zid", "كذلك", "ثم"…).
+_JOINS = frozenset(
+    {"w", "o", "u", "et", "and", "ou", "و"}
+    | {"aussi", "also", "puis", "ensuite", "zid", "kadalik", "كذلك", "ايضا", "زيد", "ثم"}
+)
 # A cue this far into a clause still opens it ("salam, wach…", "bonjour monsieur comment…").
 _OPENING = 3
 # A clause longer than this, typed without punctuation, is cut where a cue starts the question.
@@ -99,51 +103,68 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int]]:
     return clauses
 
 
-def _asks(tokens: list[str], marked: bool) -> list[str] | None:
-    """The asking part of a clause, or None if it does not ask."""
+@dataclass(frozen=True)
+class _Asking:
+    """A part of a message that asks: its words, the clause it starts in, and what that clause
+    said before it when the question starts in the middle ("my uncle wants to split his land —
+    what does he need?")."""
+
+    tokens: list[str]
+    clause: int
+    before: list[str]
+
+
+def _asks(tokens: list[str], marked: bool) -> tuple[list[str], list[str], bool] | None:
+    """The asking part of a clause, the words before it, and whether a question word or request
+    says it asks (not only a question mark); None if it does not ask."""
     for position in range(min(_OPENING, len(tokens))):
         if _cue_at(tokens, position):
-            return tokens
+            return tokens, [], True
     if len(tokens) > _LONG_CLAUSE:
         for position in range(_OPENING, len(tokens)):
             if _cue_at(tokens, position):
-                return tokens[position:]
-    return tokens if marked else None
+                return tokens[position:], tokens[:position], True
+    return (tokens, [], False) if marked else None
 
 
 def focus(text: str) -> Focus | None:
     """The question of a message that says more than its question; None when the whole
     message is the question (nothing to set apart)."""
     clauses = _clauses(text)
-    # (the clause it starts at, its tokens) for each part that asks
-    asking: list[tuple[int, list[str]]] = []
+    asking: list[_Asking] = []
     for index, (tokens, marked, sentence) in enumerate(clauses):
         if asking and tokens[0] in _OR:
-            asking[-1] = (asking[-1][0], asking[-1][1] + tokens)
+            last = asking[-1]
+            asking[-1] = _Asking(last.tokens + tokens, last.clause, last.before)
             continue
-        part = _asks(tokens, marked)
-        if part is None:
+        found = _asks(tokens, marked)
+        if found is None:
             continue
+        part, before, cued = found
         start = index
-        if part is tokens and marked and not _cue_at(tokens, 0):
+        if not cued:
             # Only the question mark says it asks: the question is the whole sentence.
             start = next(i for i, clause in enumerate(clauses) if clause[2] == sentence)
             part = [token for earlier, _, _ in clauses[start : index + 1] for token in earlier]
-            if asking and asking[-1][1] == part[: len(asking[-1][1])]:
+            if asking and asking[-1].tokens == part[: len(asking[-1].tokens)]:
                 asking.pop()
-        asking.append((start, part))
+        asking.append(_Asking(part, start, before))
     if not asking:
         if len({sentence for _, _, sentence in clauses}) < 2:
             return None
         last = clauses[-1][2]
         start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
-        asking = [(start, [token for tokens, _, _ in clauses[start:] for token in tokens])]
-    start, first = asking[0]
-    if (len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first)) and start > 0:
+        tokens = [token for words, _, _ in clauses[start:] for token in words]
+        asking = [_Asking(tokens, start, [])]
+    first = asking[0].tokens
+    if len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first):
         # "…free architectural help in rural areas. How can I get it?": "it" is said before.
-        first = clauses[start - 1][0] + first
+        if asking[0].before:
+            first = asking[0].before + first
+        elif asking[0].clause > 0:
+            first = clauses[asking[0].clause - 1][0] + first
     question = " ".join(first)
-    second = " ".join(asking[1][1]) if len(asking) > 1 else None
+    second = " ".join(asking[1].tokens) if len(asking) > 1 else None
     whole = normalize(text).split()
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None

@@ -18,8 +18,8 @@ from bot.question_focus import Focus, focus
         ),
         (
             "ana f italia mn 2010 w 3ndi ard f douar qrib l kasba tadla bghit nbni fiha dar "
-            "sghira wach khasni rokhsa",
-            "wach khasni rokhsa",
+            "sghira wach khasni rokhsa dyal lbni mn lwakala",
+            "wach khasni rokhsa dyal lbni mn lwakala",
         ),
         (
             "أقيم في كندا وأخي يتابع الأمور هناك، وقد اشترينا بقعة قبل سنتين في بني ملال. "
@@ -80,4 +80,23 @@ def test_a_question_pointing_back_keeps_the_clause_before_it():
     assert found == Focus(
         "mon dossier aide au logement a ete refuse sans explication comment puis je contester ca "
         "aupres de quelqu un"
+    )
+
+
+def test_a_short_question_cut_from_a_long_sentence_keeps_the_words_before_it():
+    found = focus(
+        "My cousin in Lyon wants to divide the family land near Souk Sebt into four plots — what "
+        "does he need? And how long does the review take?"
+    )
+    assert found == Focus(
+        "my cousin in lyon wants to divide the family land near souk sebt into four plots what "
+        "does he need",
+        "and how long does the review take",
+    )
+
+
+def test_a_question_word_after_and_opens_a_second_question():
+    found = focus("What is the Rokhas platform, and where do I see the zoning plan of my street?")
+    assert found == Focus(
+        "what is the rokhas platform", "and where do i see the zoning plan of my street"
     )
