@@ -189,6 +189,13 @@ def test_a_greeting_word_inside_a_name_is_not_a_greeting(assistant):
     assert result.entry_id != "smalltalk.greeting"
 
 
+def test_a_greeting_before_a_spoken_question_does_not_hide_it(assistant):
+    result = assistant.ask(
+        "Salam, c'est quoi les démarches pour le permis de construire ? w ch7al kayakhod?"
+    ).result
+    assert result.entry_id == "permit.how_to_apply"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
