@@ -162,7 +162,7 @@ class MatchIndex(TermIndex):
         first = self._decide(asked)
         if (
             second is not None
-            and first.decision is not Decision.ANSWER
+            and first.decision is Decision.UNKNOWN
             and asked.substance < second.substance / 2
         ):
             # "I don't get why. Whom do I call to appeal?": the first asks nothing by itself.

@@ -133,7 +133,9 @@ def focus(text: str) -> Focus | None:
     clauses = _clauses(text)
     asking: list[_Asking] = []
     for index, (tokens, marked, sentence) in enumerate(clauses):
-        if asking and tokens[0] in _OR:
+        # French "où" folds into "ou" (or): "…, et où est-ce que…" is a new question.
+        where = tokens[0] == "ou" and _cue_at(tokens, 1)
+        if asking and tokens[0] in _OR and not where:
             last = asking[-1]
             asking[-1] = _Asking(last.tokens + tokens, last.clause, last.before)
             continue

@@ -196,6 +196,16 @@ def test_a_greeting_before_a_spoken_question_does_not_hide_it(assistant):
     assert result.entry_id == "permit.how_to_apply"
 
 
+def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant):
+    # "What is Rokhas?" is close to "what is Daam Sakane?" too; the second question says more.
+    result = assistant.ask(
+        "C'est quoi Rokhas au juste, et où est-ce que je peux consulter le plan d'aménagement "
+        "qui s'applique à mon terrain ?"
+    ).result
+    assert result.entry_id != "urban.zoning_plan"
+    assert result.best == "digital.rokhas"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
