@@ -239,6 +239,8 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
 
 BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
 KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated"}
+# Sets written for one weakness only (two questions, situation told first): no out of scope.
+FOCUSED_SETS = {"d-two-and-situation.jsonl"}
 
 
 @pytest.mark.parametrize("path", BLIND_SETS, ids=lambda path: path.name)
@@ -246,11 +248,13 @@ def test_blind_sets_name_existing_entries_and_known_kinds(path, knowledge):
     """The blind sets are measured, never tuned on silently: a renamed entry or a mistyped kind
     would quietly change their figures."""
     cases = read_cases(path)
-    assert len(cases) > 150
+    assert len(cases) >= 100
     ids = {entry.id for entry in knowledge.entries}
     for case in cases:
         assert case.expected is None or case.expected in ids, case.text
         assert case.kind in KINDS, case.text
     in_scope = {case.kind for case in cases if case.expected is not None}
     assert {"situation", "two_questions"} <= in_scope
-    assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
+    if path.name not in FOCUSED_SETS:
+        assert len(cases) > 150
+        assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
