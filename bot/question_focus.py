@@ -81,25 +81,27 @@ def _cue_at(tokens: list[str], position: int) -> int:
     return 0
 
 
-def _clauses(text: str) -> list[tuple[list[str], bool, int]]:
-    """(normalised tokens, ends its sentence with a question mark, sentence number) for each
-    clause, with joined questions split apart."""
-    clauses: list[tuple[list[str], bool, int]] = []
+def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
+    """(normalised tokens, ends its sentence with a question mark, sentence number, opens with
+    French "où") for each clause, with joined questions split apart."""
+    clauses: list[tuple[list[str], bool, int, bool]] = []
     for number, sentence in enumerate(_SENTENCE.findall(text)):
         asked = "?" in sentence or "؟" in sentence
         pieces = _CLAUSE.findall(sentence)
         for last, piece in enumerate(pieces, 1 - len(pieces)):
             tokens = normalize(piece).split()
+            # "où" (where) folds into "ou" (or); only the accent tells them apart.
+            where = piece.lstrip(" \t-–—").lower().startswith("où")
             start = 0
             for position in range(1, len(tokens)):
                 joined = tokens[position - 1] in _JOINS and _cue_at(tokens, position)
                 glued = tokens[position].startswith("و") and _cue_at(tokens, position)
                 if (joined or glued) and position - start > 1:
                     end = position - 1 if joined else position
-                    clauses.append((tokens[start:end], False, number))
+                    clauses.append((tokens[start:end], False, number, where and start == 0))
                     start = end
             if tokens[start:]:
-                clauses.append((tokens[start:], asked and last == 0, number))
+                clauses.append((tokens[start:], asked and last == 0, number, where and start == 0))
     return clauses
 
 
@@ -132,9 +134,9 @@ def focus(text: str) -> Focus | None:
     message is the question (nothing to set apart)."""
     clauses = _clauses(text)
     asking: list[_Asking] = []
-    for index, (tokens, marked, sentence) in enumerate(clauses):
-        # French "où" folds into "ou" (or): "…, et où est-ce que…" is a new question.
-        where = tokens[0] == "ou" and _cue_at(tokens, 1)
+    for index, (tokens, marked, sentence, opens_with_where) in enumerate(clauses):
+        # "…, et où est-ce que…", "Ensuite, où voir…" start a new question, not an alternative.
+        where = opens_with_where or (tokens[0] == "ou" and _cue_at(tokens, 1))
         if asking and tokens[0] in _OR and not where:
             last = asking[-1]
             asking[-1] = _Asking(last.tokens + tokens, last.clause, last.before)
@@ -147,16 +149,16 @@ def focus(text: str) -> Focus | None:
         if not cued:
             # Only the question mark says it asks: the question is the whole sentence.
             start = next(i for i, clause in enumerate(clauses) if clause[2] == sentence)
-            part = [token for earlier, _, _ in clauses[start : index + 1] for token in earlier]
+            part = [token for clause in clauses[start : index + 1] for token in clause[0]]
             if asking and asking[-1].tokens == part[: len(asking[-1].tokens)]:
                 asking.pop()
         asking.append(_Asking(part, start, before))
     if not asking:
-        if len({sentence for _, _, sentence in clauses}) < 2:
+        if len({clause[2] for clause in clauses}) < 2:
             return None
         last = clauses[-1][2]
         start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
-        tokens = [token for words, _, _ in clauses[start:] for token in words]
+        tokens = [token for clause in clauses[start:] for token in clause[0]]
         asking = [_Asking(tokens, start, [])]
     first = asking[0].tokens
     if len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first):

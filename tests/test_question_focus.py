@@ -100,3 +100,12 @@ def test_a_question_word_after_and_opens_a_second_question():
     assert found == Focus(
         "what is the rokhas platform", "and where do i see the zoning plan of my street"
     )
+
+
+def test_where_with_its_accent_opens_a_new_question_not_an_alternative():
+    found = focus("Quel est le délai pour le permis d'habiter ? Sinon, où trouver le formulaire ?")
+    assert found == Focus(
+        "quel est le delai pour le permis habiter", "sinon ou trouver le formulaire"
+    )
+    # Without the accent, "ou" is "or": the same question goes on.
+    assert focus("C'est 15 jours pour le permis d'habiter ? ou un mois ?") is None
