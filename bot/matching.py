@@ -176,14 +176,13 @@ class MatchIndex(TermIndex):
         if result.decision is Decision.CLARIFY:
             readings = [first, self._decide(whole)] + ([also] if also else [])
             result = _agreed(result, readings)
-        if (
-            also is not None
-            and first.decision is Decision.ANSWER
-            and result.entry_id == also.entry_id != first.entry_id
-        ):
-            # Two questions, each answered by itself: the blend leaning to the second's entry
-            # is the second's rarer words speaking, not what the citizen asked first.
-            result = replace(first, candidates=result.candidates)
+        if also is not None and first.decision is Decision.ANSWER:
+            # Two questions and the first is clear by itself: the blend hesitating, or leaning
+            # to the second's entry, is the second's words speaking, not what was asked first.
+            hesitant = result.decision is Decision.CLARIFY and result.best == first.entry_id
+            leaning = result.entry_id == also.entry_id != first.entry_id
+            if hesitant or leaning:
+                result = replace(first, candidates=result.candidates)
         if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
             result = replace(result, also=also.entry_id)
         return self._placed(result, parts.question, text)

@@ -206,6 +206,14 @@ def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant
     assert result.best == "digital.rokhas"
 
 
+def test_two_questions_the_first_clear_one_is_answered_when_the_whole_hesitates(assistant):
+    result = assistant.ask(
+        "Comment je m'inscris à l'aide directe au logement ? Et c'est quoi les conditions ?"
+    ).result
+    assert result.entry_id == "housing_aid.how_to_apply"
+    assert result.also == "housing_aid.eligibility"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
