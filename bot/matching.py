@@ -27,6 +27,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import partial
 
 from rapidfuzz import fuzz, process
 
@@ -151,15 +152,18 @@ class MatchIndex(TermIndex):
         question first and on the whole second (see `bot.question_focus`); a second question
         the knowledge answers clearly comes back as `also`."""
         left_out = self._leave_out(*leave_out) if leave_out is not None else None
+        # Works on a house in the region are never "works abroad", however the words score.
+        in_region = self._works_place.names_region(text)
+        judge = partial(self._decide, in_region=in_region)
         parts = focus(text) if leave_out is None else None
         # A long message's wording is compared in its question, not as a whole: cheaper, and
         # a whole story is close to no single variant anyway.
         whole = self._scored(text, left_out, surface=parts is None)
         if parts is None:
-            return self._placed(self._decide(whole), text, text)
+            return self._placed(judge(whole), text, text)
         asked = self._scored(parts.question, None)
         second = self._scored(parts.second, None) if parts.second is not None else None
-        first = self._decide(asked)
+        first = judge(asked)
         if (
             second is not None
             and first.decision is Decision.UNKNOWN
@@ -167,14 +171,14 @@ class MatchIndex(TermIndex):
         ):
             # "I don't get why. Whom do I call to appeal?": the first asks nothing by itself.
             asked, second = second, asked
-            first = self._decide(asked)
+            first = judge(asked)
         # A question that says little by itself ("what can I do?") leans on the whole message.
         settings = self.settings
         weight = settings.focus_weight * min(1.0, asked.substance / settings.focus_substance)
-        result = self._decide(_blend(asked, whole, weight))
-        also = self._decide(second) if second is not None else None
+        result = judge(_blend(asked, whole, weight))
+        also = judge(second) if second is not None else None
         if result.decision is Decision.CLARIFY:
-            readings = [first, self._decide(whole)] + ([also] if also else [])
+            readings = [first, judge(whole)] + ([also] if also else [])
             result = _agreed(result, readings)
         if also is not None and first.decision is Decision.ANSWER:
             # Two questions and the first is clear by itself: the blend hesitating, or leaning
@@ -253,12 +257,17 @@ class MatchIndex(TermIndex):
                 return True
         return False
 
-    def _decide(self, scored: _Scored) -> MatchResult:
+    def _decide(self, scored: _Scored, *, in_region: bool = False) -> MatchResult:
         if not scored.scores:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=scored.unknown)
         docs = self._docs
+        excluded = WORKS_ABROAD if in_region else None
         return decide(
-            [(docs[doc].key, docs[doc].decoy, score) for doc, score in scored.scores.items()],
+            [
+                (docs[doc].key, docs[doc].decoy, score)
+                for doc, score in scored.scores.items()
+                if docs[doc].key != excluded
+            ],
             self.settings,
             scored.unknown,
             off_topic=scored.off_topic,

@@ -58,10 +58,14 @@ class WorksPlace:
         self._works = _words(synonyms, _WORKS) | _listed_words(_PROPERTY_FILE)
         self._residence = _listed_words(_RESIDENCE_FILE) | _words(synonyms, ("live",))
 
+    def names_region(self, message: str) -> bool:
+        """Whether the message names a place in Morocco ("fel bled", "Béni Mellal")."""
+        return bool(self._places(normalize(message).split(), self._moroccan))
+
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole
         `message` naming no place in Morocco."""
-        if self._places(normalize(message).split(), self._moroccan):
+        if self.names_region(message):
             return False
         tokens = normalize(question).split()
         for position in self._places(tokens, self._foreign):

@@ -245,6 +245,20 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
         assert result.entry_id.startswith("permit."), message
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # "فالبلاد" (back home) puts the works in Morocco, whatever the words score.
+        "انا فايطاليا و بغيت نبني فالبلاد كيفاش نخرج الرخصة من هنا بلا مانهبط",
+        # "لأنني في هولندا": the person is there, not the works.
+        "هل يمكن لزوجتي إيداع ملف الرخصة مكاني لأنني في هولندا؟",
+    ],
+)
+def test_a_citizen_abroad_building_back_home_is_not_sent_abroad(assistant, message):
+    result = assistant.ask(message).result
+    assert result.entry_id == "permit.from_abroad"
+
+
 BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
 KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated"}
 # Sets written for one weakness only (two questions, situation told first): no out of scope.
