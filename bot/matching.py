@@ -152,8 +152,10 @@ class MatchIndex(TermIndex):
         question first and on the whole second (see `bot.question_focus`); a second question
         the knowledge answers clearly comes back as `also`."""
         left_out = self._leave_out(*leave_out) if leave_out is not None else None
-        # Works on a house in the region are never "works abroad", however the words score.
-        in_region = self._works_place.names_region(text)
+        # Works in the region, or asked about by someone who only says where they live, are
+        # never "works abroad", however the words score.
+        place = self._works_place
+        in_region = place.names_region(text) or place.lives_abroad(text)
         judge = partial(self._decide, in_region=in_region)
         parts = focus(text) if leave_out is None else None
         # A long message's wording is compared in its question, not as a whole: cheaper, and

@@ -62,6 +62,17 @@ class WorksPlace:
         """Whether the message names a place in Morocco ("fel bled", "Béni Mellal")."""
         return bool(self._places(normalize(message).split(), self._moroccan))
 
+    def lives_abroad(self, message: str) -> bool:
+        """Whether every foreign place the message names is where the person lives ("ana
+        3ayech f Belgique"), so that the works it asks about are not placed abroad."""
+        tokens = normalize(message).split()
+        places = self._places(tokens, self._foreign)
+        return bool(places) and all(self._resident_at(tokens, place) for place in places)
+
+    def _resident_at(self, tokens: list[str], position: int) -> bool:
+        before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
+        return any(self._bare(word) in self._residence for word in before)
+
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole
         `message` naming no place in Morocco."""
@@ -69,8 +80,7 @@ class WorksPlace:
             return False
         tokens = normalize(question).split()
         for position in self._places(tokens, self._foreign):
-            before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
-            if any(self._bare(word) in self._residence for word in before):
+            if self._resident_at(tokens, position):
                 continue
             nearby = tokens[max(0, position - _WORKS_WINDOW) : position]
             if any(self._bare(word) in self._works or word in self._works for word in nearby):

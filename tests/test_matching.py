@@ -252,6 +252,9 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
         "انا فايطاليا و بغيت نبني فالبلاد كيفاش نخرج الرخصة من هنا بلا مانهبط",
         # "لأنني في هولندا": the person is there, not the works.
         "هل يمكن لزوجتي إيداع ملف الرخصة مكاني لأنني في هولندا؟",
+        # Only where the person lives is named: the works are not placed abroad.
+        "Je voudrais savoir si je peux demander le permis de construire en restant en Belgique.",
+        "أنا ساكن فإيطاليا، واش نقدر نطلب رخصة البني من هنا؟",
     ],
 )
 def test_a_citizen_abroad_building_back_home_is_not_sent_abroad(assistant, message):
