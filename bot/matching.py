@@ -43,6 +43,8 @@ __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"
 # and only those covering at least this share of what the leader covers.
 _CANDIDATES = 15
 _LEADER_SHARE = 0.3
+# The blend's score from which the question and the whole leading with one entry answer it.
+_AGREED_SCORE = 0.4
 # A message of at most this many terms that greets or thanks and asks nothing is small talk.
 _SMALLTALK_TERMS = 4
 # Documents whose variants are compared word for word with rapidfuzz.
@@ -95,13 +97,15 @@ def _blend(asked: _Scored, whole: _Scored, weight: float) -> _Scored:
 
 
 def _agreed(blended: MatchResult, readings: list[MatchResult]) -> MatchResult:
-    """A long message read three ways (its question, its second question, the whole): when the
+    """A long message read three ways (its question, the whole, its second question): when the
     blend's leading entry is what one reading answers outright and another reading also leads
-    with, that agreement is the confidence the blend's margin lacked."""
+    with, or what both the question and the whole lead with at a fair score, that agreement is
+    the confidence the blend's margin lacked."""
     best = blended.best
     answered = [r.decision is Decision.ANSWER and r.entry_id == best for r in readings]
     agreed = [r.best for r in readings].count(best) >= 2
-    if best is None or not (answered[1] or (any(answered) and agreed)):
+    both_lead = readings[0].best == readings[1].best == best and blended.score >= _AGREED_SCORE
+    if best is None or not (answered[1] or (any(answered) and agreed) or both_lead):
         return blended
     return replace(blended, decision=Decision.ANSWER, entry_id=best, suggestions=())
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.evaluation import evaluate, read_cases
 from bot.knowledge import Entry, KnowledgeBase
-from bot.matching import Decision, MatchIndex, MatchSettings
+from bot.matching import Candidate, Decision, MatchIndex, MatchResult, MatchSettings, _agreed
 from bot.terms import Analyzer, load_stopwords
 
 DATA = Path(__file__).parent / "data"
@@ -260,6 +260,23 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
 def test_a_citizen_abroad_building_back_home_is_not_sent_abroad(assistant, message):
     result = assistant.ask(message).result
     assert result.entry_id == "permit.from_abroad"
+
+
+def _reading(decision, entry, score, runner_up=0.0):
+    candidates = (Candidate(entry, score), Candidate("other.entry", runner_up))
+    return MatchResult(
+        decision, entry if decision is Decision.ANSWER else None, score, (), candidates
+    )
+
+
+def test_the_question_and_the_whole_leading_together_answer_a_hesitant_blend():
+    blend = _reading(Decision.CLARIFY, "event.communication_day", 0.62, 0.61)
+    question = _reading(Decision.CLARIFY, "event.communication_day", 0.7, 0.69)
+    whole = _reading(Decision.CLARIFY, "event.communication_day", 0.5, 0.49)
+    assert _agreed(blend, [question, whole]).entry_id == "event.communication_day"
+    # At a low score the same agreement is not enough.
+    weak = _reading(Decision.CLARIFY, "event.communication_day", 0.32, 0.31)
+    assert _agreed(weak, [question, whole]).decision is Decision.CLARIFY
 
 
 BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
