@@ -96,8 +96,11 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
             for position in range(1, len(tokens)):
                 joined = tokens[position - 1] in _JOINS and _cue_at(tokens, position)
                 glued = tokens[position].startswith("و") and _cue_at(tokens, position)
-                if (joined or glued) and position - start > 1:
-                    end = position - 1 if joined else position
+                if not (joined or glued) or position - start <= 1:
+                    continue
+                end = position - 1 if joined else position
+                # "comment et quand…" is one question with two question words.
+                if _cue_at(tokens, start) < end - start:
                     clauses.append((tokens[start:end], False, number, where and start == 0))
                     start = end
             if tokens[start:]:

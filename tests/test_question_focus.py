@@ -109,3 +109,11 @@ def test_where_with_its_accent_opens_a_new_question_not_an_alternative():
     )
     # Without the accent, "ou" is "or": the same question goes on.
     assert focus("C'est 15 jours pour le permis d'habiter ? ou un mois ?") is None
+
+
+def test_two_question_words_joined_ask_one_question():
+    found = focus(
+        "Le promoteur dit que l'aide va au notaire. Je vis à Gênes et je ne suis pas sûr. "
+        "Comment et quand l'aide est-elle versée ?"
+    )
+    assert found == Focus("comment et quand aide est elle versee")
