@@ -214,6 +214,14 @@ def test_two_questions_the_first_clear_one_is_answered_when_the_whole_hesitates(
     assert result.also == "housing_aid.eligibility"
 
 
+def test_a_request_then_a_question_answers_the_request_first(assistant):
+    result = assistant.ask(
+        "عطيني الرقم ديال الوكالة عافاك، وواش نقدر نتكلم مع شي واحد من الموظفين؟"
+    ).result
+    assert result.entry_id == "agency.contact"
+    assert result.also == "handoff.human"
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
