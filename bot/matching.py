@@ -26,8 +26,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, cached_property, partial
 
 from rapidfuzz import fuzz, process
 
@@ -121,6 +122,10 @@ class MatchIndex(TermIndex):
     """The matcher: the index of one knowledge base (built on construction, see `TermIndex`)
     and the scoring of questions against it."""
 
+    @cached_property
+    def _works_abroad_doc(self) -> int | None:
+        return next((i for i, doc in enumerate(self._docs) if doc.key == WORKS_ABROAD), None)
+
     def _query_terms(self, tokens: list[str]) -> list[_QueryTerm]:
         resolved: list[str] = []
         similarity: dict[str, float] = {}
@@ -157,10 +162,11 @@ class MatchIndex(TermIndex):
         the knowledge answers clearly comes back as `also`."""
         left_out = self._leave_out(*leave_out) if leave_out is not None else None
         # Works in the region, or asked about by someone who only says where they live, are
-        # never "works abroad", however the words score.
-        place = self._works_place
-        in_region = place.names_region(text) or place.lives_abroad(text)
-        judge = partial(self._decide, in_region=in_region)
+        # never "works abroad", however the words score (looked at only when that subject
+        # scores at all).
+        judge = partial(
+            self._decide, at_home=cache(partial(self._works_place.works_at_home, text))
+        )
         parts = focus(text) if leave_out is None else None
         # A long message's wording is compared in its question, not as a whole: cheaper, and
         # a whole story is close to no single variant anyway.
@@ -263,11 +269,15 @@ class MatchIndex(TermIndex):
                 return True
         return False
 
-    def _decide(self, scored: _Scored, *, in_region: bool = False) -> MatchResult:
+    def _decide(
+        self, scored: _Scored, *, at_home: Callable[[], bool] | None = None
+    ) -> MatchResult:
         if not scored.scores:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=scored.unknown)
         docs = self._docs
-        excluded = WORKS_ABROAD if in_region else None
+        works_abroad = self._works_abroad_doc
+        scored_abroad = works_abroad is not None and works_abroad in scored.scores
+        excluded = WORKS_ABROAD if scored_abroad and at_home is not None and at_home() else None
         return decide(
             [
                 (docs[doc].key, docs[doc].decoy, score)

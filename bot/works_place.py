@@ -58,14 +58,13 @@ class WorksPlace:
         self._works = _words(synonyms, _WORKS) | _listed_words(_PROPERTY_FILE)
         self._residence = _listed_words(_RESIDENCE_FILE) | _words(synonyms, ("live",))
 
-    def names_region(self, message: str) -> bool:
-        """Whether the message names a place in Morocco ("fel bled", "Béni Mellal")."""
-        return bool(self._places(normalize(message).split(), self._moroccan))
-
-    def lives_abroad(self, message: str) -> bool:
-        """Whether every foreign place the message names is where the person lives ("ana
-        3ayech f Belgique"), so that the works it asks about are not placed abroad."""
+    def works_at_home(self, message: str) -> bool:
+        """Whether the message places its works in Morocco: it names a place there ("fel bled",
+        "Béni Mellal"), or every foreign place it names is where the person lives ("ana 3ayech
+        f Belgique"). One pass over the message: this runs for every long message."""
         tokens = normalize(message).split()
+        if self._places(tokens, self._moroccan):
+            return True
         places = self._places(tokens, self._foreign)
         return bool(places) and all(self._resident_at(tokens, place) for place in places)
 
@@ -76,7 +75,7 @@ class WorksPlace:
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole
         `message` naming no place in Morocco."""
-        if self.names_region(message):
+        if self._places(normalize(message).split(), self._moroccan):
             return False
         tokens = normalize(question).split()
         for position in self._places(tokens, self._foreign):
