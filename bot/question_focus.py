@@ -37,7 +37,7 @@ _JOINS = frozenset(
 # A cue this far into a clause still opens it ("salam, wach…", "bonjour monsieur comment…").
 _OPENING = 3
 # A clause longer than this, typed without punctuation, is cut where a cue starts the question.
-_LONG_CLAUSE = 10
+_LONG_CLAUSE = 8
 # A message shorter than this is its own question, unless it asks two things.
 _SHORT_MESSAGE = 14
 # A question this short names its subject in the clause before ("how do I get it?").
