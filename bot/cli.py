@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", help="evaluate the matcher on a JSONL file")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument(
+        "--figures-only",
+        action="store_true",
+        help="print the figures without the failing questions (for a held-out set)",
+    )
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -102,7 +107,7 @@ def main(argv: list[str] | None = None, clock: Clock = system_clock) -> int:
             folder = args.dir or settings.knowledge_dir
             return kb_check(folder, settings.match, args.strict, clock())
         if args.command == "eval":
-            return _eval(settings, args.file, args.json)
+            return _eval(settings, args.file, args.json, args.figures_only)
         if args.command == "ask":
             return _ask(settings, args.question, args.lang, args.json)
         if args.command == "chat":
@@ -162,14 +167,19 @@ def _assistant(settings: Settings) -> Assistant:
     return Assistant.from_folder(settings.knowledge_dir, settings.match)
 
 
-def _eval(settings: Settings, path: Path, as_json_output: bool) -> int:
+def _eval(settings: Settings, path: Path, as_json_output: bool, figures_only: bool) -> int:
+    """Figures per language and kind, then the failures. A held-out set is scored with
+    `figures_only`: reading its failures would make it one more set to tune on."""
     try:
         cases = read_cases(path)
     except (OSError, EvalFileError) as exc:
         print(f"cannot read {path}: {exc}", file=sys.stderr)
         return 2
     summary, items = evaluate(_assistant(settings).index, cases)
-    print(as_json(summary, items) if as_json_output else format_report(summary, items))
+    if as_json_output:
+        print(as_json(summary, [] if figures_only else items))
+    else:
+        print(format_report(summary, items, failures=not figures_only))
     return 0
 
 

@@ -164,7 +164,7 @@ def as_json(summary: Summary, items: list[EvalItem]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def format_report(summary: Summary, items: list[EvalItem]) -> str:
+def format_report(summary: Summary, items: list[EvalItem], *, failures: bool = True) -> str:
     def line(label: str, s: Summary) -> str:
         r = s.rates()
         return (
@@ -178,9 +178,11 @@ def format_report(summary: Summary, items: list[EvalItem]) -> str:
     if summary.by_kind:
         lines.append("by kind of message:")
         lines += [line(kind, s) for kind, s in sorted(summary.by_kind.items())]
-    failures = [item for item in items if item.failed]
-    lines.append(f"\nfailures ({len(failures)}):")
-    for item in failures:
+    if not failures:
+        return "\n".join(lines)
+    failed = [item for item in items if item.failed]
+    lines.append(f"\nfailures ({len(failed)}):")
+    for item in failed:
         shown = item.predicted if item.decision != Decision.CLARIFY else item.suggestions
         lines.append(
             f"  [{item.decision:<7} {item.score:.2f}] expected {item.expected} got {shown}: "

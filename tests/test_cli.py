@@ -119,6 +119,17 @@ def test_eval_text_report_lists_failures(tmp_path, capsys):
     assert "failures (1)" in out
 
 
+def test_eval_figures_only_keeps_a_held_out_set_unread(tmp_path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"text": "permis de construire", "expected": "smalltalk.thanks"}\n')
+    assert main(["eval", str(cases), "--figures-only"]) == 0
+    out = capsys.readouterr().out
+    assert "overall" in out
+    assert "permis de construire" not in out
+    assert main(["eval", str(cases), "--figures-only", "--json"]) == 0
+    assert "permis de construire" not in capsys.readouterr().out
+
+
 def test_eval_refuses_a_malformed_file(tmp_path, capsys):
     cases = tmp_path / "cases.jsonl"
     cases.write_text('{"question": "x"}\n')
