@@ -21,7 +21,7 @@ import pytest
 from tests.support.bot_runner import ROOT, TOKEN
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_whatsapp import FakeWhatsApp
-from tests.support.ports import free_port
+from tests.support.ports import free_port, wait_until_listening
 
 
 def bot_environment(tg: FakeTelegram, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -106,6 +106,7 @@ async def test_run_webhook_checks_the_secret_and_answers(tg, tmp_path):
         call = await tg.wait_for_call("setWebhook", timeout=20)
         assert call.params["url"] == "https://bot.example.org/telegram"
         assert call.params["secret_token"] == "s3cret-token"
+        await wait_until_listening(port)
         update = {
             "update_id": 1,
             "message": {
