@@ -238,7 +238,7 @@ class MatchIndex(TermIndex):
         if (
             chitchat
             and len(terms) <= _SMALLTALK_TERMS
-            and self._opens_or_closes_with_chitchat(text)
+            and self._opens_or_closes_with_chitchat(tokens)
             and not asks(text)
         ):
             terms = [t for t in terms if t.term in self._chitchat]
@@ -257,10 +257,9 @@ class MatchIndex(TermIndex):
         substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
         return _Scored(scores, unknown, off_topic, known_terms, substance)
 
-    def _opens_or_closes_with_chitchat(self, text: str) -> bool:
+    def _opens_or_closes_with_chitchat(self, tokens: list[str]) -> bool:
         """ "Merci beaucoup, c'est clair" opens with thanks; in "the number of Marhaba in Tanger
         Med", the greeting word is a name."""
-        tokens = self._analyzer.tokens(text)
         for token in {tokens[0], tokens[-1]} if tokens else ():
             corrected = self._correct(token)
             if corrected is not None and any(
@@ -297,7 +296,7 @@ class MatchIndex(TermIndex):
         """Coverage for every document sharing a term, then the best-variant cosine for the
         leading candidates only: a document outside them cannot catch up, since coverage
         carries most of the score, and this keeps a 5,000-entry base fast. Leaders covering
-        less than half of what the first covers are dropped too: on the tuning sets that cost
+        less than 30 % of what the first covers are dropped too: on the tuning sets that cost
         no right answer, and comparing their variants was most of a long message's time."""
         total = sum(t.weight for t in terms)
         weights = {t.term: t.weight for t in terms if t.known}

@@ -10,7 +10,10 @@ A message is cut into clauses at sentence punctuation, commas and line breaks, a
 joins a new question ("…? وشحال…", "… et combien…"). A clause asks when it ends with "?" or
 starts with a question word or a "I want to know" phrase (`resources/question_cues.txt`); in a
 long clause typed without punctuation, the question starts at such a word. The first clause that
-asks is the question; a later one, the second question. Plain functions on text, no index.
+asks is the question; a later one, the second question. A question too short to name its
+subject, or one that points back ("how do I get it?", "contester ça"), keeps the clause (or the
+words) before it. "aussi / also / zid / ثم" join questions like "and"; French "où" (where), which
+folds into "ou" (or), is told apart by its accent. Plain functions on text, no index.
 """
 
 from __future__ import annotations

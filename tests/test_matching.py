@@ -162,13 +162,34 @@ def test_a_second_question_is_offered_first_among_the_related_ones(assistant):
     assert answer.reply.options[0].target == "permit.processing_time"
 
 
-def test_the_first_of_two_questions_is_answered_even_when_the_second_says_more(assistant):
-    # The second question's words are rarer, so the whole message leans to its entry.
-    answer = assistant.ask(
-        "واش خاصني رخصة البناء؟ وشحال كتاخد من الوقت الدراسة ديال الملف عند اللجنة؟", "ary"
-    )
-    assert answer.result.entry_id == "permit.when_required"
-    assert answer.result.also == "permit.processing_time"
+@pytest.mark.parametrize(
+    ("message", "first", "second"),
+    [
+        # The second question's words are rarer, so the whole message leans to its entry.
+        (
+            "واش خاصني رخصة البناء؟ وشحال كتاخد من الوقت الدراسة ديال الملف عند اللجنة؟",
+            "permit.when_required",
+            "permit.processing_time",
+        ),
+        # The whole message hesitates between the two entries.
+        (
+            "Comment je m'inscris à l'aide directe au logement ? Et c'est quoi les conditions ?",
+            "housing_aid.how_to_apply",
+            "housing_aid.eligibility",
+        ),
+        # A request ("give me…") asks as much as a question word does.
+        (
+            "عطيني الرقم ديال الوكالة عافاك، وواش نقدر نتكلم مع شي واحد من الموظفين؟",
+            "agency.contact",
+            "handoff.human",
+        ),
+    ],
+)
+def test_the_first_of_two_questions_is_answered_and_the_second_offered(
+    assistant, message, first, second
+):
+    result = assistant.ask(message).result
+    assert (result.entry_id, result.also) == (first, second)
 
 
 @pytest.mark.parametrize(
@@ -204,22 +225,6 @@ def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant
     ).result
     assert result.entry_id != "urban.zoning_plan"
     assert result.best == "digital.rokhas"
-
-
-def test_two_questions_the_first_clear_one_is_answered_when_the_whole_hesitates(assistant):
-    result = assistant.ask(
-        "Comment je m'inscris à l'aide directe au logement ? Et c'est quoi les conditions ?"
-    ).result
-    assert result.entry_id == "housing_aid.how_to_apply"
-    assert result.also == "housing_aid.eligibility"
-
-
-def test_a_request_then_a_question_answers_the_request_first(assistant):
-    result = assistant.ask(
-        "عطيني الرقم ديال الوكالة عافاك، وواش نقدر نتكلم مع شي واحد من الموظفين؟"
-    ).result
-    assert result.entry_id == "agency.contact"
-    assert result.also == "handoff.human"
 
 
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
