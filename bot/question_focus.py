@@ -12,8 +12,10 @@ starts with a question word or a "I want to know" phrase (`resources/question_cu
 long clause typed without punctuation, the question starts at such a word. The first clause that
 asks is the question; a later one, the second question. A question too short to name its
 subject, or one that points back ("how do I get it?", "contester ça"), keeps the clause (or the
-words) before it. "aussi / also / zid / ثم" join questions like "and"; French "où" (where), which
-folds into "ou" (or), is told apart by its accent. Plain functions on text, no index.
+words) before it. "aussi / also / zid / ثم" join questions like "and", and a clause that opens
+with "and" says the one before it asked too, even without a question word. French "où" (where),
+which folds into "ou" (or), is told apart by its accent, and opens a question. Plain functions on
+text, no index.
 """
 
 from __future__ import annotations
@@ -111,6 +113,12 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
     return clauses
 
 
+def _opens_with_and(word: str) -> bool:
+    """Whether a clause's first word is "and" (or "also"), alone or as "و" glued to the next
+    word ("ومدة", "وما")."""
+    return word in _JOINS or (word.startswith("و") and len(word) > 2)
+
+
 @dataclass(frozen=True)
 class _Asking:
     """A part of a message that asks: its words, the clause it starts in, and what that clause
@@ -148,10 +156,18 @@ def focus(text: str) -> Focus | None:
             asking[-1] = _Asking(last.tokens + tokens, last.clause, last.before)
             continue
         found = _asks(tokens, marked)
+        if found is None and opens_with_where:
+            found = (tokens, [], True)
         if found is None:
             continue
         part, before, cued = found
         start = index
+        same_sentence = asking and clauses[asking[-1].clause][2] == sentence
+        if not cued and _opens_with_and(tokens[0]) and same_sentence:
+            # "شحال الرسوم، وما مدة الصلاحية؟": the question mark ends the sentence, yet "and"
+            # opens a second question rather than making the sentence one.
+            asking.append(_Asking(part, index, []))
+            continue
         if not cued:
             # Only the question mark says it asks: the question is the whole sentence.
             start = next(i for i, clause in enumerate(clauses) if clause[2] == sentence)
@@ -166,6 +182,12 @@ def focus(text: str) -> Focus | None:
         start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
         tokens = [token for clause in clauses[start:] for token in clause[0]]
         asking = [_Asking(tokens, start, [])]
+    opening = clauses[asking[0].clause][0]
+    if asking[0].clause > 0 and not asking[0].before and opening[0] in _JOINS - _OR:
+        # "bghit nbeddel lmaw3id, w bghit n3ref…": "and" says the clause before asked first,
+        # though no question word says so.
+        previous = clauses[asking[0].clause - 1][0]
+        asking.insert(0, _Asking(previous, asking[0].clause - 1, []))
     first = asking[0].tokens
     if len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first):
         # "…free architectural help in rural areas. How can I get it?": "it" is said before.

@@ -117,3 +117,20 @@ def test_two_question_words_joined_ask_one_question():
         "Comment et quand l'aide est-elle versée ?"
     )
     assert found == Focus("comment et quand aide est elle versee")
+
+
+def test_and_after_a_question_opens_a_second_one_even_without_a_question_word():
+    found = focus("ما هي الوثائق المطلوبة لرخصة البناء، ومدة معالجة الملف؟")
+    assert found == Focus("ما هي الوثايق المطلوبه لرخصه البناء", "ومده معالجه الملف")
+
+
+def test_a_request_before_and_is_the_first_question():
+    found = focus("bghit nbeddel lmaw3id dyali, w bghit n3ref fin kayna lwkala")
+    assert found == Focus("bghit nbeddel lmawaid dyali", "w bghit naref fin kayna lwkala")
+
+
+def test_where_with_its_accent_opens_a_question_on_its_own_line():
+    found = focus("Où se trouve le guichet des MRE\nEst-ce que je peux payer les frais en ligne")
+    assert found == Focus(
+        "ou se trouve le guichet des mre", "est ce que je peux payer les frais en ligne"
+    )
