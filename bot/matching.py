@@ -192,6 +192,13 @@ class MatchIndex(TermIndex):
         if result.decision is Decision.CLARIFY:
             readings = [first, judge(whole)] + ([also] if also else [])
             result = _agreed(result, readings)
+        if result.redirect and second is None:
+            # A question clause of a few words can lean on one an out-of-scope subject uses too
+            # ("general", "7aja" read as hajj); a whole message clearly about one entry is not
+            # about that subject.
+            whole_reading = judge(whole)
+            if whole_reading.decision is Decision.ANSWER:
+                result = whole_reading
         if also is not None and first.decision is Decision.ANSWER:
             # Two questions and the first is clear by itself: the blend hesitating, or leaning
             # to the second's entry, is the second's words speaking, not what was asked first.

@@ -227,6 +227,19 @@ def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant
     assert result.best == "digital.rokhas"
 
 
+def test_a_word_of_an_out_of_scope_subject_in_the_question_does_not_outweigh_the_message(
+    assistant,
+):
+    # "L'aide de l'État" alone leans to buying a car with state aid; the message is about the
+    # housing aid's payment.
+    answer = assistant.ask(
+        "Notre dossier d'aide au logement est accepté et on signe bientôt chez le notaire pour "
+        "l'appartement. L'aide de l'État, elle arrive comment ?"
+    )
+    assert answer.result.entry_id == "housing_aid.payment"
+    assert answer.result.redirect is None
+
+
 def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     answer = assistant.ask("Je veux agrandir ma maison à Liège, faut-il un permis de construire ?")
     assert answer.result.decision is Decision.UNKNOWN
