@@ -183,11 +183,16 @@ def focus(text: str) -> Focus | None:
         tokens = [token for clause in clauses[start:] for token in clause[0]]
         asking = [_Asking(tokens, start, [])]
     opening = clauses[asking[0].clause][0]
-    if asking[0].clause > 0 and not asking[0].before and opening[0] in _JOINS - _OR:
+    back = asking[0].clause - 1
+    if back > 0 and len(clauses[back][0]) == 1 and not asking[0].before:
+        # "…my slot. Also, can I…": the "and" stands alone before the comma.
+        opening = clauses[back][0]
+        back -= 1
+    if back >= 0 and not asking[0].before and opening[0] in _JOINS - _OR:
         # "bghit nbeddel lmaw3id, w bghit n3ref…": "and" says the clause before asked first,
         # though no question word says so.
-        previous = clauses[asking[0].clause - 1][0]
-        asking.insert(0, _Asking(previous, asking[0].clause - 1, []))
+        previous = clauses[back][0]
+        asking.insert(0, _Asking(previous, back, []))
     first = asking[0].tokens
     if len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first):
         # "…free architectural help in rural areas. How can I get it?": "it" is said before.

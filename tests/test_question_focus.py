@@ -134,3 +134,13 @@ def test_where_with_its_accent_opens_a_question_on_its_own_line():
     assert found == Focus(
         "ou se trouve le guichet des mre", "est ce que je peux payer les frais en ligne"
     )
+
+
+def test_a_lone_also_before_a_comma_still_says_the_sentence_before_asked():
+    found = focus(
+        "Je dois annuler mon rendez-vous du mois d'août. Aussi, est-ce que je peux parler à un "
+        "agent ?"
+    )
+    assert found == Focus(
+        "je dois annuler mon rendez vous du mois aout", "est ce que je peux parler a un agent"
+    )
