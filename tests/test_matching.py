@@ -96,6 +96,10 @@ def test_thresholds_are_settings_on_one_scale():
         "carte grise de ma voiture",
         "rokhsa dyal taxi",
         "licence de petit taxi à Beni Mellal",
+        "Comment répondre à un appel d'offres de l'agence urbaine ?",
+        "C'est quoi la garantie Fogarim pour un crédit logement ?",
+        "شكون كيعطي شهادة السكنى لتجديد البطاقة الوطنية؟",
+        "bghit ndir stage, fin nsift cv dyali?",
     ],
 )
 def test_out_of_scope_traps_are_not_answered(assistant, question):
@@ -307,8 +311,11 @@ def test_the_question_and_the_whole_leading_together_answer_a_hesitant_blend():
 
 BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
 KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated"}
-# Sets written for one weakness only (two questions, situation told first): no out of scope.
-FOCUSED_SETS = {"d-two-and-situation.jsonl"}
+# Sets written for one weakness only, with the kinds they hold.
+FOCUSED_SETS = {
+    "d-two-and-situation.jsonl": {"situation", "two_questions"},
+    "g-near-miss.jsonl": {"near_miss"},
+}
 
 
 @pytest.mark.parametrize("path", BLIND_SETS, ids=lambda path: path.name)
@@ -321,8 +328,10 @@ def test_blind_sets_name_existing_entries_and_known_kinds(path, knowledge):
     for case in cases:
         assert case.expected is None or case.expected in ids, case.text
         assert case.kind in KINDS, case.text
+    if path.name in FOCUSED_SETS:
+        assert {case.kind for case in cases} == FOCUSED_SETS[path.name]
+        return
     in_scope = {case.kind for case in cases if case.expected is not None}
     assert {"situation", "two_questions"} <= in_scope
-    if path.name not in FOCUSED_SETS:
-        assert len(cases) > 150
-        assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
+    assert len(cases) > 150
+    assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
