@@ -76,6 +76,8 @@ def _cues() -> tuple[frozenset[tuple[str, ...]], int]:
 def _cue_at(tokens: list[str], position: int) -> int:
     """The length of the cue that starts at `position` (0 if none); "و" glued to a one-word
     cue ("وواش", "وهل") counts."""
+    if position >= len(tokens):
+        return 0
     cues, longest = _cues()
     for size in range(min(longest, len(tokens) - position), 0, -1):
         if tuple(tokens[position : position + size]) in cues:

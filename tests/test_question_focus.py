@@ -144,3 +144,7 @@ def test_a_lone_also_before_a_comma_still_says_the_sentence_before_asked():
     assert found == Focus(
         "je dois annuler mon rendez vous du mois aout", "est ce que je peux parler a un agent"
     )
+
+
+def test_a_lone_or_is_no_question():
+    assert focus("OU") is None
