@@ -27,6 +27,7 @@ VETOED = frozenset({"permits", "urbanism"})
 
 _RESIDENCE_FILE = Path(__file__).parent / "resources" / "residence_words.txt"
 _PROPERTY_FILE = Path(__file__).parent / "resources" / "property_words.txt"
+_CITIES_FILE = Path(__file__).parent / "resources" / "foreign_cities.txt"
 # Synonym groups: foreign places; places in Morocco; what the works are about.
 _FOREIGN = ("abroad_country",)
 _MOROCCAN = ("morocco", "city", "country")
@@ -39,7 +40,7 @@ _RESIDENCE_WINDOW = 3
 _PREFIXES = ("فال", "بال", "وال", "ال", "ف", "ب", "ل", "و")
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _listed_words(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(normalize(line) for line in lines if line.strip() and line[0] != "#")
@@ -53,7 +54,7 @@ class WorksPlace:
     """Built once per knowledge base, from its synonym groups."""
 
     def __init__(self, synonyms: Mapping[str, Sequence[str]]) -> None:
-        self._foreign = _words(synonyms, _FOREIGN)
+        self._foreign = _words(synonyms, _FOREIGN) | _listed_words(_CITIES_FILE)
         self._moroccan = _words(synonyms, _MOROCCAN)
         self._works = _words(synonyms, _WORKS) | _listed_words(_PROPERTY_FILE)
         self._residence = _listed_words(_RESIDENCE_FILE) | _words(synonyms, ("live",))

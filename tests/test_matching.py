@@ -256,6 +256,9 @@ def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
     [
         "Faut-il un permis de construire pour une terrasse dans mon jardin en Italie ?",
         "bghit ndir piscine f jerda dyali f sbania wach khassni rokhsa",
+        # A city abroad, not only a country, places the works there.
+        "Faut-il un permis pour agrandir ma maison à Toulouse ?",
+        "wach khassni rokhsa bach nzid bit f dari f Manchester?",
     ],
 )
 def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
