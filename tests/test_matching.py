@@ -267,6 +267,13 @@ def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
     assert result.redirect == "works_abroad"
 
 
+def test_a_city_name_that_is_also_a_word_does_not_place_the_works_abroad(assistant):
+    # "ليل" is Lille and "night": works at night are not works abroad.
+    result = assistant.ask("واش خاصني رخصة باش نبني بيت فوق الدار بالليل؟").result
+    assert result.redirect is None
+    assert result.entry_id.startswith("permit.")
+
+
 def test_living_abroad_does_not_veto_works_in_the_region(assistant):
     for message in (
         "J'habite en Belgique et je veux construire une maison à Béni Mellal, faut-il un permis "
