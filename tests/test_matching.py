@@ -268,10 +268,14 @@ def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
 
 
 def test_a_city_name_that_is_also_a_word_does_not_place_the_works_abroad(assistant):
-    # "ليل" is Lille and "night": works at night are not works abroad.
-    result = assistant.ask("واش خاصني رخصة باش نبني بيت فوق الدار بالليل؟").result
-    assert result.redirect is None
-    assert result.entry_id.startswith("permit.")
+    # "ليل" is Lille and "night", "الرياض" Riyadh and "the riad": neither is abroad here.
+    for message in (
+        "واش خاصني رخصة باش نبني بيت فوق الدار بالليل؟",
+        "بغيت نرمم السقف ديال الرياض فالمدينة القديمة، واش خاصني رخصة؟",
+    ):
+        result = assistant.ask(message).result
+        assert result.redirect is None, message
+        assert result.entry_id.startswith("permit."), message
 
 
 def test_living_abroad_does_not_veto_works_in_the_region(assistant):
