@@ -320,28 +320,19 @@ class MatchIndex(TermIndex):
             for doc in self._smalltalk_docs:
                 coverage.pop(doc, None)
         leaders = heapq.nlargest(_CANDIDATES, coverage.items(), key=lambda item: item[1])
-        if leaders:
-            floor = leaders[0][1] * _LEADER_SHARE
-            leaders = [item for item in leaders if item[1] >= floor]
+        if not leaders:
+            return {}
+        floor = leaders[0][1] * _LEADER_SHARE
         alpha = self.settings.coverage_weight
         root_total = math.sqrt(total)
-        inverse_norm = self._variant_inverse_norm
-        scores: dict[int, float] = {}
-        term_weights = list(weights.items())
-        for doc, covered in leaders:
-            shared: dict[int, float] = {}
-            add = shared.get  # bound once: this loop is the matcher's hottest
-            by_term = self._doc_term_variants[doc]
-            for term, weight in term_weights:
-                variants = by_term.get(term)
-                if variants:
-                    for variant in variants:
-                        shared[variant] = add(variant, 0.0) + weight
-            if left_out is not None and doc == left_out.doc and left_out.variant is not None:
-                shared.pop(left_out.variant, None)
-            best = max((w * inverse_norm[v] for v, w in shared.items()), default=0.0)
-            scores[doc] = alpha * covered / total + (1 - alpha) * best / root_total
-        return scores
+        best = self._variants.best_by_document(
+            weights, left_out.variant if left_out is not None else None
+        )
+        return {
+            doc: alpha * covered / total + (1 - alpha) * float(best[doc]) / root_total
+            for doc, covered in leaders
+            if covered >= floor
+        }
 
     def _add_surface_similarity(
         self, scores: dict[int, float], query: str, left_out: _LeftOut | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 __all__ = [
     "Script",
@@ -107,8 +108,10 @@ def fold_arabic(text: str) -> str:
 
 def fold_latin(text: str) -> str:
     """Lower-case, strip accents and cut elisions, so "L'Agence" and "agence" are one word."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch) or _is_arabic_mark(ch))
+    text = text.lower()
+    if not text.isascii():  # ASCII has nothing to decompose, and most Latin messages are ASCII
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch) or _is_arabic_mark(ch))
     text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
     text = _ELISION.sub("", text)
     return _APOSTROPHES.sub(" ", text)
@@ -130,6 +133,9 @@ def fold_arabizi(token: str) -> str:
     return "".join(_ARABIZI_DIGITS.get(ch, ch) for ch in token)
 
 
+# Matching one message folds it several times (its question, the whole, the place of the works):
+# the last few texts are kept, and only those, so a message is folded once.
+@lru_cache(maxsize=32)
 def normalize(text: str) -> str:
     """Fold a whole text into the canonical form that tokens are cut from."""
     text = unicodedata.normalize("NFKC", text)

@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import KnowledgeBase
 from bot.match_decision import MatchSettings
 from bot.terms import Analyzer, load_light_words, stem
+from bot.variant_table import VariantTable
 from bot.works_place import WorksPlace
 
 __all__ = ["TermIndex"]
@@ -141,14 +142,7 @@ class TermIndex:
                 # Out-of-scope phrases are few and each is characteristic: full strength.
                 strength = 1.0 if self._docs[index].decoy else count / (count + saturation) * scale
                 self._doc_postings[term].append((index, strength))
-        # Cosine denominators, precomputed: 1 / sqrt(total weight of the variant's terms).
-        self._variant_inverse_norm = [
-            1 / math.sqrt(sum(self._idf[t] for t in terms)) for terms in variant_terms
-        ]
-        self._doc_term_variants: list[dict[str, list[int]]] = [{} for _ in self._docs]
-        for variant, (doc, terms) in enumerate(zip(variant_doc, variant_terms, strict=True)):
-            for term in terms:
-                self._doc_term_variants[doc].setdefault(term, []).append(variant)
+        self._variants = VariantTable.build(variant_terms, self._idf, self._doc_first_variant)
         self._smalltalk_docs = [i for i, doc in enumerate(self._docs) if doc.smalltalk]
         # Words used mostly by out-of-scope subjects ("سياقة", "passeport"): a question that leans
         # on them is about something else, whatever permit words surround them.
