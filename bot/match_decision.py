@@ -47,6 +47,15 @@ class MatchSettings:
     focus_weight: float = 0.7
     # The known weight (question words aside) from which a message's question counts in full.
     focus_substance: float = 4.0
+    # The classifier's second opinion (bot.second_opinion), in its own decision units: how far
+    # ahead its preferred entry must be to settle a hesitation or to doubt an answer; how close
+    # behind its best "out of scope" must come to refuse one; and how much its reading weighs
+    # the question clause.
+    second_opinion: bool = True
+    settle_margin: float = 0.2
+    doubt_margin: float = 0.3
+    refuse_gap: float = 0.3
+    opinion_question_weight: float = 0.3
 
 
 @dataclass(frozen=True)

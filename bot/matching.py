@@ -32,10 +32,12 @@ from functools import cache, cached_property, partial
 
 from rapidfuzz import fuzz, process
 
+from bot.knowledge import KnowledgeBase
 from bot.match_decision import Candidate, Decision, MatchResult, MatchSettings, decide
 from bot.question_focus import asks, focus
+from bot.second_opinion import OpinionSource, SecondOpinion
 from bot.term_index import TermIndex
-from bot.terms import stem
+from bot.terms import Analyzer, stem
 from bot.works_place import VETOED, WORKS_ABROAD
 
 __all__ = ["Candidate", "Decision", "MatchIndex", "MatchResult", "MatchSettings"]
@@ -50,6 +52,9 @@ _AGREED_SCORE = 0.4
 _SMALLTALK_TERMS = 4
 # Documents whose variants are compared word for word with rapidfuzz.
 _SURFACE_CANDIDATES = 6
+# A message of fewer words ("permis", "rokhsa dyal") is vague: its "did you mean" stands, whatever
+# the classifier's second opinion.
+_SETTLE_MIN_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,20 @@ class MatchIndex(TermIndex):
     """The matcher: the index of one knowledge base (built on construction, see `TermIndex`)
     and the scoring of questions against it."""
 
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        analyzer: Analyzer,
+        settings: MatchSettings | None = None,
+        opinions: OpinionSource | None = None,
+    ) -> None:
+        """`opinions` gives the second opinion; by default, the classifier fitted on this
+        knowledge (`bot.second_opinion`), unless the settings turn it off."""
+        super().__init__(knowledge, analyzer, settings)
+        if opinions is None and self.settings.second_opinion:
+            opinions = SecondOpinion.of(knowledge)
+        self._second_opinion = opinions
+
     @cached_property
     def _works_abroad_doc(self) -> int | None:
         return next((i for i, doc in enumerate(self._docs) if doc.key == WORKS_ABROAD), None)
@@ -172,7 +191,7 @@ class MatchIndex(TermIndex):
         # a whole story is close to no single variant anyway.
         whole = self._scored(text, left_out, surface=parts is None)
         if parts is None:
-            return self._placed(judge(whole), text, text)
+            return self._placed(self._reviewed(judge(whole), text, text, left_out), text, text)
         asked = self._scored(parts.question, None)
         second = self._scored(parts.second, None) if parts.second is not None else None
         first = judge(asked)
@@ -208,7 +227,53 @@ class MatchIndex(TermIndex):
                 result = replace(first, candidates=result.candidates)
         if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
             result = replace(result, also=also.entry_id)
+        result = self._reviewed(result, parts.question, text, left_out)
         return self._placed(result, parts.question, text)
+
+    def _reviewed(
+        self, result: MatchResult, question: str, message: str, left_out: _LeftOut | None
+    ) -> MatchResult:
+        """The classifier's second opinion (bot.second_opinion) where it can change the
+        outcome: a hesitation it settles among the leading entries, an answer it reads as out
+        of scope or nearly, which is refused, or an answer it clearly gives to another entry, which
+        becomes a question (unless that entry is already offered as the message's second
+        question). Not in leave-one-out checks: the classifier has learned the question being
+        left out."""
+        second_opinion = self._second_opinion
+        if second_opinion is None or left_out is not None:
+            return result
+        settings = self.settings
+        if result.decision is Decision.CLARIFY and len(message.split()) >= _SETTLE_MIN_WORDS:
+            opinion = second_opinion.opinion(question, message)
+            leading = [c.entry_id for c in result.candidates[:3]]
+            if opinion.entry in leading and opinion.margin >= settings.settle_margin:
+                return replace(
+                    result, decision=Decision.ANSWER, entry_id=opinion.entry, suggestions=()
+                )
+        elif result.decision is Decision.ANSWER and result.entry_id is not None:
+            opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
+            if opinion.out_of_scope_gap <= settings.refuse_gap:
+                return MatchResult(
+                    Decision.UNKNOWN,
+                    None,
+                    result.score,
+                    candidates=result.candidates,
+                    unknown_terms=result.unknown_terms,
+                )
+            if (
+                opinion.entry is not None
+                and opinion.entry not in (result.entry_id, result.also)
+                and opinion.margin >= settings.doubt_margin
+            ):
+                scores = {c.entry_id: c.score for c in result.candidates}
+                suggestions = tuple(
+                    Candidate(entry, scores.get(entry, 0.0))
+                    for entry in (result.entry_id, opinion.entry)
+                )
+                return replace(
+                    result, decision=Decision.CLARIFY, entry_id=None, suggestions=suggestions
+                )
+        return result
 
     def _placed(self, result: MatchResult, question: str, message: str) -> MatchResult:
         """A building question about a house abroad is not the agency's (bot.works_place)."""

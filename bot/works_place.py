@@ -78,7 +78,13 @@ class WorksPlace:
         `message` naming no place in Morocco."""
         if self._places(normalize(message).split(), self._moroccan):
             return False
-        tokens = normalize(question).split()
+        return self._works_named(normalize(question).split()) or (
+            question != message and self._works_named(normalize(message).split())
+        )
+
+    def _works_named(self, tokens: list[str]) -> bool:
+        """A foreign place within a few words after a house or works word, where the person
+        does not say they live."""
         for position in self._places(tokens, self._foreign):
             if self._resident_at(tokens, position):
                 continue
@@ -91,8 +97,10 @@ class WorksPlace:
         """Positions where a place of `names` starts (one or two words, prefixes allowed)."""
         found = []
         for position, word in enumerate(tokens):
-            pair = " ".join(tokens[position : position + 2])
-            if pair in names or word in names or self._bare(word) in names:
+            bare = self._bare(word)
+            following = tokens[position + 1 : position + 2]
+            pairs = {" ".join([word, *following]), " ".join([bare, *following])}
+            if word in names or bare in names or not pairs.isdisjoint(names):
                 found.append(position)
         return found
 

@@ -267,6 +267,32 @@ def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
     assert result.redirect == "works_abroad"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The house abroad is named in the story, and the question only asks for the steps.
+        "On voudrait agrandir notre maison à Anvers l'an prochain. Quelles démarches faut-il "
+        "faire auprès de la commune ?",
+        "We are extending our house in Rotterdam next spring. What steps do we take with the "
+        "municipality?",
+    ],
+)
+def test_works_abroad_named_before_the_question_are_redirected(assistant, message):
+    result = assistant.ask(message).result
+    assert result.decision is Decision.UNKNOWN
+    assert result.redirect == "works_abroad"
+
+
+def test_a_two_word_town_with_a_glued_preposition_is_in_morocco(assistant):
+    # "فقصبة تادلة" is "in Kasba Tadla": the floor is added there, not in the Netherlands.
+    result = assistant.ask(
+        "الدار ديالنا فقصبة تادلة وحنا فهولندا بغينا نزيدو طابق فوقها، واش خاصنا رخصة؟"
+    ).result
+    assert result.redirect is None
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.when_required"
+
+
 def test_a_city_name_that_is_also_a_word_does_not_place_the_works_abroad(assistant):
     # "ليل" is Lille and "night", "الرياض" Riyadh and "the riad": neither is abroad here.
     for message in (

@@ -1,0 +1,151 @@
+"""The classifier's second opinion: where it changes what the citizen gets, and where not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matching import Decision, MatchIndex, MatchSettings
+from bot.second_opinion import Opinion, SecondOpinion
+from bot.terms import Analyzer, load_stopwords
+
+
+def entry(entry_id: str, *questions: str) -> Entry:
+    return Entry(
+        id=entry_id,
+        category="permits",
+        questions={"fr": questions, "ar": ("-",)},
+        answer={"ar": "ج", "fr": f"réponse {entry_id}"},
+    )
+
+
+# Two entries that share their words, so the matcher hesitates between them, and one it answers.
+TOY = KnowledgeBase(
+    (
+        entry("permit.fees", "combien coute le permis de construire", "frais du permis"),
+        entry("permit.documents", "quels papiers pour le permis de construire"),
+        entry("twins.one", "horaires ouverture guichet agence"),
+        entry("twins.two", "horaires ouverture guichet agence"),
+    )
+)
+
+
+@dataclass
+class FixedOpinion:
+    """A second opinion that always says the same, and counts how often it was asked."""
+
+    said: Opinion
+    asked: int = 0
+
+    def opinion(self, question: str, whole: str, question_weight: float = 0.0) -> Opinion:
+        self.asked += 1
+        return self.said
+
+
+def toy_index(said: Opinion) -> tuple[MatchIndex, FixedOpinion]:
+    source = FixedOpinion(said)
+    return MatchIndex(TOY, Analyzer(load_stopwords()), MatchSettings(), source), source
+
+
+HESITANT = "quels sont les horaires d'ouverture du guichet de l'agence"
+
+
+def test_the_matcher_alone_hesitates_between_the_twins():
+    index = MatchIndex(TOY, Analyzer(load_stopwords()))
+    assert index.match(HESITANT).decision is Decision.CLARIFY
+
+
+def test_a_hesitation_the_classifier_settles_is_answered():
+    index, _ = toy_index(Opinion("twins.two", 0.5))
+    result = index.match(HESITANT)
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "twins.two"
+
+
+def test_a_weak_or_outside_preference_leaves_the_question_open():
+    for said in (Opinion("twins.two", 0.1), Opinion("permit.fees", 2.0), Opinion(None, 2.0, 0.0)):
+        index, _ = toy_index(said)
+        assert index.match(HESITANT).decision is Decision.CLARIFY, said
+
+
+def test_a_question_of_one_or_two_words_stays_a_did_you_mean():
+    index, source = toy_index(Opinion("twins.one", 3.0))
+    assert index.match("horaires guichet").decision is Decision.CLARIFY
+    assert source.asked == 0
+
+
+def test_an_answer_the_classifier_gives_elsewhere_becomes_a_question_with_both():
+    index, _ = toy_index(Opinion("permit.documents", 0.8))
+    result = index.match("combien coûte le permis de construire ?")
+    assert result.decision is Decision.CLARIFY
+    assert [c.entry_id for c in result.suggestions] == ["permit.fees", "permit.documents"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    # Out of scope first, or a close second behind the matcher's own entry.
+    [Opinion(None, 0.5, 0.0), Opinion("permit.fees", 0.1, 0.25)],
+)
+def test_an_answer_the_classifier_reads_as_out_of_scope_is_refused(said):
+    index, _ = toy_index(said)
+    result = index.match("combien coûte le permis de construire ?")
+    assert result.decision is Decision.UNKNOWN
+    assert result.entry_id is None
+
+
+def test_an_answer_the_classifier_agrees_with_or_barely_doubts_stands():
+    for said in (
+        Opinion("permit.fees", 1.0, 1.2),
+        Opinion("permit.documents", 0.2, 0.9),
+        Opinion("permit.fees", 0.5, 0.4),
+    ):
+        index, _ = toy_index(said)
+        result = index.match("combien coûte le permis de construire ?")
+        assert result.decision is Decision.ANSWER, said
+        assert result.entry_id == "permit.fees", said
+
+
+def test_leave_one_out_checks_do_without_the_classifier():
+    # The classifier has learned the question being left out: asking it would hide a conflict.
+    index, source = toy_index(Opinion("permit.documents", 5.0))
+    index.match("combien coute le permis de construire", leave_out=("permit.fees", 1))
+    assert source.asked == 0
+    index.match("combien coute le permis de construire")
+    assert source.asked == 1
+
+
+def test_a_handful_of_questions_gets_no_classifier():
+    assert SecondOpinion.of(TOY) is None
+
+
+def test_the_shipped_knowledge_is_fitted_once_per_process(knowledge):
+    first = SecondOpinion.of(knowledge)
+    assert first is not None
+    assert SecondOpinion.of(knowledge) is first
+
+
+def test_the_classifier_reads_the_shipped_topics(knowledge):
+    opinions = SecondOpinion.of(knowledge)
+    assert opinions.opinion("", "combien de temps dure l'étude du dossier de permis").entry == (
+        "permit.processing_time"
+    )
+    assert opinions.opinion("", "كيفاش نحجز موعد فنهار مغاربة العالم").entry == "event.booking"
+    assert opinions.opinion("", "comment renouveler mon passeport au consulat").entry is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Living in the Netherlands, a brother wants to split the father's land in two to build.
+        "كنسكن فهولندا، خويا بغا يفرق الأرض ديال الواليد على جوج قطع باش نبنيو، شنو خاصنا نديرو؟",
+    ],
+)
+def test_a_citizen_gets_the_answer_the_matcher_alone_only_suggested(knowledge, assistant, message):
+    alone = Assistant(knowledge, MatchSettings(second_opinion=False)).ask(message)
+    assert alone.result.decision is Decision.CLARIFY
+    answer = assistant.ask(message)
+    assert answer.result.decision is Decision.ANSWER
+    assert answer.reply.text == knowledge["permit.subdivision"].answer_in("ar")
