@@ -56,6 +56,8 @@ class MatchSettings:
     doubt_margin: float = 0.3
     refuse_gap: float = 0.3
     opinion_question_weight: float = 0.3
+    # A matcher's answer from this score up stands whatever the classifier says.
+    sure_score: float = 0.7
 
 
 @dataclass(frozen=True)

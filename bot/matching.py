@@ -236,9 +236,10 @@ class MatchIndex(TermIndex):
         """The classifier's second opinion (bot.second_opinion) where it can change the
         outcome: a hesitation it settles among the leading entries, an answer it reads as out
         of scope or nearly, which is refused, or an answer it clearly gives to another entry, which
-        becomes a question (unless that entry is already offered as the message's second
-        question). Not in leave-one-out checks: the classifier has learned the question being
-        left out."""
+        becomes a question. An answer scored `sure_score` or more is all but one of the entry's own
+        questions and stands: a topic staff have just added, with one or two questions, is
+        barely known to the classifier. Not in leave-one-out checks: the classifier has learned
+        the question being left out."""
         second_opinion = self._second_opinion
         if second_opinion is None or left_out is not None:
             return result
@@ -250,7 +251,11 @@ class MatchIndex(TermIndex):
                 return replace(
                     result, decision=Decision.ANSWER, entry_id=opinion.entry, suggestions=()
                 )
-        elif result.decision is Decision.ANSWER and result.entry_id is not None:
+        elif (
+            result.decision is Decision.ANSWER
+            and result.entry_id is not None
+            and result.score < settings.sure_score
+        ):
             opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
             if opinion.out_of_scope_gap <= settings.refuse_gap:
                 return MatchResult(
@@ -262,7 +267,7 @@ class MatchIndex(TermIndex):
                 )
             if (
                 opinion.entry is not None
-                and opinion.entry not in (result.entry_id, result.also)
+                and opinion.entry != result.entry_id
                 and opinion.margin >= settings.doubt_margin
             ):
                 scores = {c.entry_id: c.score for c in result.candidates}

@@ -13,7 +13,8 @@ entry at once; its mistakes are not the matcher's. It is asked only where the tw
 
 Out-of-scope phrases train one class of their own, so the classifier can also say "none of
 these". Fitting takes a second or two: it happens once per knowledge base and process (the same
-questions give the same fitted model back), and not at all for a knowledge base too large for it.
+questions give the same fitted model back), in a child process (`bot.classifier_fit`), and not at
+all for a knowledge base too large for it.
 """
 
 from __future__ import annotations
@@ -23,17 +24,14 @@ import math
 import re
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, pairwise
 from typing import Protocol
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
-from sklearn.svm import LinearSVC
 
+from bot.classifier_fit import FittedTables, fit_in_child
 from bot.knowledge import KnowledgeBase
 from bot.normalize import normalize
 
@@ -94,28 +92,19 @@ def _word_grams(text: str) -> list[str]:
 
 
 class SecondOpinion:
-    def __init__(self, texts: Sequence[str], labels: Sequence[str]) -> None:
-        chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=_CHAR_SIZES, sublinear_tf=True, min_df=2
-        )
-        words = TfidfVectorizer(
-            token_pattern=_TOKEN.pattern, ngram_range=(1, 2), sublinear_tf=True
-        )
-        features = FeatureUnion([("chars", chars), ("words", words)])
-        model = LinearSVC(C=1.0, random_state=0).fit(features.fit_transform(texts), labels)
-        self._classes = [None if c == _OUT_OF_SCOPE else str(c) for c in model.classes_]
-        self._out_of_scope = self._classes.index(None) if None in self._classes else None
+    def __init__(self, tables: FittedTables) -> None:
         # One message through scikit-learn's transform and decision_function costs about 2 ms
         # of input checks and sparse-matrix building; the same arithmetic on the fitted tables
         # (the same n-grams, TF-IDF, one dot product) costs a twentieth of that. Character
         # n-grams never cross a word, so each word's columns are looked up once and kept.
-        self._char_vocabulary = chars.vocabulary_
-        offset = len(chars.vocabulary_)
-        self._word_vocabulary = {gram: offset + c for gram, c in words.vocabulary_.items()}
+        self._classes = [None if c == _OUT_OF_SCOPE else c for c in tables.classes]
+        self._out_of_scope = self._classes.index(None) if None in self._classes else None
+        self._char_vocabulary = tables.char_columns
+        self._word_vocabulary = tables.word_columns
+        self._idf = tables.idf
+        self._weights = tables.weights
+        self._intercept = tables.intercept
         self._word_columns = lru_cache(maxsize=_WORDS_KEPT)(self._char_columns)
-        self._idf = np.concatenate([chars.idf_, words.idf_])
-        self._weights = np.ascontiguousarray(model.coef_.T)
-        self._intercept = model.intercept_
 
     @classmethod
     def of(cls, knowledge: KnowledgeBase) -> SecondOpinion | None:
@@ -142,7 +131,7 @@ class SecondOpinion:
             fitted = _FITTED.get(key)
             if fitted is None:
                 try:
-                    fitted = cls(texts, labels)
+                    fitted = cls(fit_in_child(texts, labels, _CHAR_SIZES, _TOKEN.pattern))
                 except ValueError:  # no n-gram seen twice: a toy knowledge base
                     return None
                 _FITTED[key] = fitted
