@@ -71,7 +71,7 @@ class WorksPlace:
 
     def _resident_at(self, tokens: list[str], position: int) -> bool:
         before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
-        return any(self._bare(word) in self._residence for word in before)
+        return any(_bare(word) in self._residence for word in before)
 
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole
@@ -89,24 +89,29 @@ class WorksPlace:
             if self._resident_at(tokens, position):
                 continue
             nearby = tokens[max(0, position - _WORKS_WINDOW) : position]
-            if any(self._bare(word) in self._works or word in self._works for word in nearby):
+            if any(_bare(word) in self._works or word in self._works for word in nearby):
                 return True
         return False
 
     def _places(self, tokens: list[str], names: frozenset[str]) -> list[int]:
         """Positions where a place of `names` starts (one or two words, prefixes allowed)."""
         found = []
+        last = len(tokens) - 1
         for position, word in enumerate(tokens):
-            bare = self._bare(word)
-            following = tokens[position + 1 : position + 2]
-            pairs = {" ".join([word, *following]), " ".join([bare, *following])}
-            if word in names or bare in names or not pairs.isdisjoint(names):
+            bare = _bare(word)
+            if word in names or bare in names:
                 found.append(position)
+            elif position < last:
+                following = tokens[position + 1]
+                if f"{word} {following}" in names or f"{bare} {following}" in names:
+                    found.append(position)
         return found
 
-    @staticmethod
-    def _bare(word: str) -> str:
-        for prefix in _PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-                return word[len(prefix) :]
-        return word
+
+@lru_cache(maxsize=8192)
+def _bare(word: str) -> str:
+    """The word without a one-letter Arabic preposition or article glued to it."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    return word
