@@ -110,11 +110,16 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             )
         return value
 
+    second_opinion = text("MATCH_SECOND_OPINION", "true").lower()
+    if second_opinion not in ("true", "false", "1", "0", "yes", "no"):
+        raise ConfigError(f"MATCH_SECOND_OPINION must be true or false, not {second_opinion!r}")
+
     defaults = MatchSettings()
     match = MatchSettings(
         min_score=number("MATCH_MIN_SCORE", defaults.min_score),
         min_margin=number("MATCH_MIN_MARGIN", defaults.min_margin),
         suggest_min=number("MATCH_SUGGEST_MIN", defaults.suggest_min),
+        second_opinion=second_opinion in ("true", "1", "yes"),
     )
     if match.suggest_min > match.min_score:
         raise ConfigError("MATCH_SUGGEST_MIN must not be above MATCH_MIN_SCORE")

@@ -29,3 +29,11 @@ def test_the_defaults_and_a_good_value():
     settings = load_settings({"INBOUND_BURST": "0", "PERSONAL_DATA_DAYS_AFTER_EVENT": "30"})
     assert settings.inbound_burst == 0 and settings.personal_data_days_after_event == 30
     assert settings.inbound_refill_seconds == 2.0 and settings.waitlist_hold_minutes == 30
+
+
+def test_the_second_opinion_is_on_unless_turned_off():
+    assert load_settings({}).match.second_opinion is True
+    assert load_settings({"MATCH_SECOND_OPINION": "false"}).match.second_opinion is False
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"MATCH_SECOND_OPINION": "maybe"})
+    assert str(caught.value) == "MATCH_SECOND_OPINION must be true or false, not 'maybe'"
