@@ -116,6 +116,19 @@ def _agreed(blended: MatchResult, readings: list[MatchResult]) -> MatchResult:
     return replace(blended, decision=Decision.ANSWER, entry_id=best, suggestions=())
 
 
+def _withheld(result: MatchResult, redirect: str | None = None) -> MatchResult:
+    """The match as "I don't know" (or the out-of-scope subject's redirection), keeping its
+    candidates for review lists and evaluation."""
+    return MatchResult(
+        Decision.UNKNOWN,
+        None,
+        result.score,
+        candidates=result.candidates,
+        unknown_terms=result.unknown_terms,
+        redirect=redirect,
+    )
+
+
 @dataclass(frozen=True)
 class _QueryTerm:
     term: str
@@ -258,13 +271,7 @@ class MatchIndex(TermIndex):
         ):
             opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
             if opinion.out_of_scope_gap <= settings.refuse_gap:
-                return MatchResult(
-                    Decision.UNKNOWN,
-                    None,
-                    result.score,
-                    candidates=result.candidates,
-                    unknown_terms=result.unknown_terms,
-                )
+                return _withheld(result)
             if (
                 opinion.entry is not None
                 and opinion.entry != result.entry_id
@@ -288,15 +295,7 @@ class MatchIndex(TermIndex):
             return result
         if not self._works_place.works_abroad(question, message):
             return result
-        redirect = WORKS_ABROAD if self._knowledge.decoy(WORKS_ABROAD) else None
-        return MatchResult(
-            Decision.UNKNOWN,
-            None,
-            result.score,
-            candidates=result.candidates,
-            unknown_terms=result.unknown_terms,
-            redirect=redirect,
-        )
+        return _withheld(result, WORKS_ABROAD if self._knowledge.decoy(WORKS_ABROAD) else None)
 
     def _scored(self, text: str, left_out: _LeftOut | None, surface: bool = True) -> _Scored:
         """Every document's score for a text, with what the decision needs to know of it."""
