@@ -12,7 +12,7 @@ entry at once; its mistakes are not the matcher's. It is asked only where the tw
   which of the two they mean, rather than given a confident wrong answer.
 
 Out-of-scope phrases train one class of their own, so the classifier can also say "none of
-these". Fitting takes a second or two: it happens once per knowledge base and process (the same
+these". Fitting takes a few seconds: it happens once per knowledge base and process (the same
 questions give the same fitted model back), in a child process (`bot.classifier_fit`), and not at
 all for a knowledge base too large for it.
 """
@@ -20,6 +20,7 @@ all for a knowledge base too large for it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import re
 import threading
@@ -36,6 +37,8 @@ from bot.knowledge import KnowledgeBase
 from bot.normalize import normalize
 
 __all__ = ["Opinion", "OpinionSource", "SecondOpinion", "forget_fitted"]
+
+log = logging.getLogger(__name__)
 
 # The class of every out-of-scope phrase.
 _OUT_OF_SCOPE = "~out-of-scope"
@@ -140,6 +143,9 @@ class SecondOpinion:
                 try:
                     fitted = cls(fit_in_child(texts, labels, _CHAR_SIZES, _TOKEN.pattern))
                 except ValueError:  # no n-gram seen twice: a toy knowledge base
+                    return None
+                except ImportError as missing:  # an install without scikit-learn
+                    log.warning("no second opinion on matches: %s", missing)
                     return None
                 _FITTED[key] = fitted
                 while len(_FITTED) > _KEPT:

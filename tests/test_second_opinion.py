@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -205,3 +206,24 @@ def test_the_bot_itself_never_imports_scikit_learn():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_without_scikit_learn_the_matcher_answers_alone(tmp_path):
+    # A scikit-learn that cannot be imported, first on the path of the bot and of its child.
+    (tmp_path / "sklearn").mkdir()
+    (tmp_path / "sklearn" / "__init__.py").write_text("raise ImportError('no scikit-learn here')")
+    code = (
+        "from pathlib import Path; from bot.assistant import Assistant; "
+        "print(Assistant.from_folder(Path('knowledge')).ask('combien coûte le permis ?')"
+        ".result.decision)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert done.stdout.strip() == "answer"
+    assert "no second opinion on matches: no scikit-learn here" in done.stderr
