@@ -32,6 +32,7 @@ from functools import cache, cached_property, partial
 
 from rapidfuzz import fuzz, process
 
+from bot.agency_place import OTHER_AGENCY
 from bot.knowledge import KnowledgeBase
 from bot.match_decision import Candidate, Decision, MatchResult, MatchSettings, decide
 from bot.question_focus import asks, focus
@@ -288,10 +289,15 @@ class MatchIndex(TermIndex):
         return result
 
     def _placed(self, result: MatchResult, question: str, message: str) -> MatchResult:
-        """A building question about a house abroad is not the agency's (bot.works_place)."""
+        """A building question about a house abroad is not the agency's (bot.works_place),
+        nor is a question about another town's urban agency (bot.agency_place)."""
         best = result.best
         entry = self._knowledge.get(best) if best else None
-        if entry is None or entry.category not in VETOED:
+        if entry is None:
+            return result
+        if self._knowledge.decoy(OTHER_AGENCY) and self._other_agency.named(message):
+            return _withheld(result, OTHER_AGENCY)
+        if entry.category not in VETOED:
             return result
         if not self._works_place.works_abroad(question, message):
             return result

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.agency_place import OtherAgency
 from bot.knowledge import KnowledgeBase
 from bot.match_decision import MatchSettings
 from bot.terms import Analyzer, load_light_words, stem
@@ -77,6 +78,7 @@ class TermIndex:
         self._light_words = load_light_words()
         self._knowledge = knowledge
         self._works_place = WorksPlace(knowledge.synonyms)
+        self._other_agency = OtherAgency(knowledge.synonyms)
         self._docs: list[_Doc] = []
         # For leave-one-out only: each document's first variant id, and entry counts on demand.
         self._doc_first_variant: list[int] = []

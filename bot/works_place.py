@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.normalize import normalize
 
-__all__ = ["VETOED", "WORKS_ABROAD", "WorksPlace"]
+__all__ = ["VETOED", "WORKS_ABROAD", "WorksPlace", "bare_word"]
 
 # The out-of-scope subject (knowledge/out_of_scope.yml) that tells who handles works abroad.
 WORKS_ABROAD = "works_abroad"
@@ -71,7 +71,7 @@ class WorksPlace:
 
     def _resident_at(self, tokens: list[str], position: int) -> bool:
         before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
-        return any(_bare(word) in self._residence for word in before)
+        return any(bare_word(word) in self._residence for word in before)
 
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole
@@ -89,7 +89,7 @@ class WorksPlace:
             if self._resident_at(tokens, position):
                 continue
             nearby = tokens[max(0, position - _WORKS_WINDOW) : position]
-            if any(_bare(word) in self._works or word in self._works for word in nearby):
+            if any(bare_word(word) in self._works or word in self._works for word in nearby):
                 return True
         return False
 
@@ -98,7 +98,7 @@ class WorksPlace:
         found = []
         last = len(tokens) - 1
         for position, word in enumerate(tokens):
-            bare = _bare(word)
+            bare = bare_word(word)
             if word in names or bare in names:
                 found.append(position)
             elif position < last:
@@ -109,7 +109,7 @@ class WorksPlace:
 
 
 @lru_cache(maxsize=8192)
-def _bare(word: str) -> str:
+def bare_word(word: str) -> str:
     """The word without a one-letter Arabic preposition or article glued to it."""
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:

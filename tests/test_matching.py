@@ -375,3 +375,41 @@ def test_blind_sets_name_existing_entries_and_known_kinds(path, knowledge):
     assert {"situation", "two_questions"} <= in_scope
     assert len(cases) > 150
     assert {"near_miss"} <= {case.kind for case in cases if case.expected is None}
+
+
+@pytest.mark.parametrize(
+    ("message", "opening"),
+    [
+        (
+            "Pouvez-vous me donner le numéro de l'agence urbaine de Marrakech ?",
+            "Je réponds pour l'Agence urbaine de Béni Mellal seulement",
+        ),
+        ("فين جات الوكالة الحضرية ديال مراكش؟", "أجيب باسم الوكالة الحضرية لبني ملال وحدها"),
+        ("عطيوني النمرة ديال الوكالة الحضرية لخنيفرة", "أجيب باسم الوكالة الحضرية لبني ملال"),
+        (
+            "What are the opening hours of the urban agency in the city of Fes?",
+            "I answer for the Urban Agency of Beni Mellal only",
+        ),
+    ],
+)
+def test_another_towns_urban_agency_is_not_given_our_details(assistant, message, opening):
+    # Khénifra has its own agency; Béni Mellal's phone is not Marrakech's.
+    answer = assistant.ask(message)
+    assert answer.result.decision is Decision.UNKNOWN
+    assert answer.result.redirect == "other_urban_agency"
+    assert answer.reply.text.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "numéro de l'agence urbaine de Béni Mellal",
+        "الوكالة الحضرية ديال خريبكة فين جات؟",
+        # Where the person is, not which agency.
+        "Je suis à Casablanca cette semaine : l'agence urbaine, moi je veux son numéro",
+    ],
+)
+def test_our_own_agency_named_with_a_town_still_gets_our_details(assistant, message):
+    result = assistant.ask(message).result
+    assert result.redirect is None
+    assert result.entry_id == "agency.contact"
