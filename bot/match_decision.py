@@ -56,6 +56,9 @@ class MatchSettings:
     doubt_margin: float = 0.3
     refuse_gap: float = 0.3
     opinion_question_weight: float = 0.3
+    # How far ahead the classifier's entry for a message's first question must be to answer it
+    # instead of the matcher's, when the message asks two things.
+    first_question_margin: float = 0.3
     # A matcher's answer from this score up stands whatever the classifier says.
     sure_score: float = 0.7
 

@@ -242,6 +242,8 @@ class MatchIndex(TermIndex):
         if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
             result = replace(result, also=also.entry_id)
         result = self._reviewed(result, parts.question, text, left_out)
+        if parts.rest is not None:
+            result = self._first_asked(result, parts.question, parts.rest)
         return self._placed(result, parts.question, text)
 
     def _reviewed(
@@ -287,6 +289,27 @@ class MatchIndex(TermIndex):
                     result, decision=Decision.CLARIFY, entry_id=None, suggestions=suggestions
                 )
         return result
+
+    def _first_asked(self, result: MatchResult, question: str, rest: str) -> MatchResult:
+        """Two questions in one message: the answer is for the one asked first, the other is
+        offered as a related question. The words of both weigh on the matcher's blend, so when
+        the classifier, reading the message without its second question, clearly prefers
+        another of the leading entries, that entry is answered and the matcher's is offered."""
+        second_opinion = self._second_opinion
+        if second_opinion is None or result.decision is not Decision.ANSWER:
+            return result
+        settings = self.settings
+        opinion = second_opinion.opinion(question, rest, settings.opinion_question_weight)
+        scores = {c.entry_id: c.score for c in result.candidates[:3]}
+        if (
+            opinion.entry not in scores
+            or opinion.entry == result.entry_id
+            or opinion.margin < settings.first_question_margin
+        ):
+            return result
+        return replace(
+            result, entry_id=opinion.entry, score=scores[opinion.entry], also=result.entry_id
+        )
 
     def _placed(self, result: MatchResult, question: str, message: str) -> MatchResult:
         """A building question about a house abroad is not the agency's (bot.works_place),

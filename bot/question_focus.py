@@ -21,7 +21,7 @@ text, no index.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +62,9 @@ class Focus:
 
     question: str
     second: str | None = None
+    # The message without its second question (normalised), when it has one; derived from the
+    # message, so not part of what a focus is.
+    rest: str | None = field(default=None, compare=False)
 
 
 @lru_cache(maxsize=1)
@@ -207,7 +210,16 @@ def focus(text: str) -> Focus | None:
     whole = normalize(text).split()
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None
-    return Focus(question, second)
+    return Focus(question, second, _without(whole, asking[1].tokens) if second else None)
+
+
+def _without(words: list[str], part: list[str]) -> str | None:
+    """The words with the last occurrence of `part` taken out (None if it is not there)."""
+    size = len(part)
+    for start in range(len(words) - size, -1, -1):
+        if words[start : start + size] == part:
+            return " ".join(words[:start] + words[start + size :]) or None
+    return None
 
 
 def asks(text: str) -> bool:

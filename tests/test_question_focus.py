@@ -37,6 +37,17 @@ def test_two_questions_keep_their_order():
     assert found == Focus("شنو هي الوثايق ديال رخصه البناء", "وشحال كتاخد باش تخرج")
 
 
+def test_two_questions_give_the_message_without_the_second():
+    found = focus("Salam, je vis à Lyon. Quels papiers faut-il ? Et combien ça coûte ?")
+    assert found.second == "et combien ca coute"
+    assert found.rest == "salam je vis a lyon quels papiers faut il"
+    one = focus(
+        "Je vis à Lyon depuis dix ans avec ma femme et nos trois enfants, nous rentrons "
+        "chaque été. Quels papiers faut-il ?"
+    )
+    assert one.second is None and one.rest is None
+
+
 def test_an_or_goes_on_with_the_same_question():
     found = focus("واش الوكالة الحضرية هي الجماعة؟ ولا كل وحدة عندها الخدمة ديالها؟")
     assert found is None  # one question, said in two sentences

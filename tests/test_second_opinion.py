@@ -135,6 +135,58 @@ def test_an_answer_worded_like_the_entrys_own_question_stands():
     assert source.asked == 0
 
 
+@dataclass
+class RecordingOpinion(FixedOpinion):
+    """A fixed opinion that keeps what it was given to read."""
+
+    read: list[str] | None = None
+
+    def opinion(self, question: str, whole: str, question_weight: float = 0.0) -> Opinion:
+        self.read = (self.read or []) + [whole]
+        return super().opinion(question, whole, question_weight)
+
+
+# The matcher answers the first question (documents) and the second is about the fees.
+TWO_QUESTIONS = (
+    "quels papiers pour le permis de construire ? et combien coute le permis de construire ?"
+)
+
+
+def two_questions_index(said: Opinion) -> tuple[MatchIndex, RecordingOpinion]:
+    # The doubt rule off, so that only the first-question rule can change the answer.
+    source = RecordingOpinion(said)
+    settings = MatchSettings(doubt_margin=10.0)
+    return MatchIndex(TOY, Analyzer(load_stopwords()), settings, source), source
+
+
+def test_two_questions_answer_the_entry_the_classifier_reads_in_the_first():
+    index, source = two_questions_index(Opinion("permit.fees", 0.5))
+    result = index.match(TWO_QUESTIONS)
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.fees"
+    assert result.also == "permit.documents"
+    # It read the message without its second question.
+    assert "combien" not in source.read[-1]
+    assert "papiers" in source.read[-1]
+
+
+def test_two_questions_keep_the_matchers_answer_unless_the_classifier_is_clear():
+    # A weak preference, or one for an entry the matcher does not lead with, changes nothing.
+    for said in (Opinion("permit.fees", 0.1), Opinion("twins.one", 2.0)):
+        index, _ = two_questions_index(said)
+        result = index.match(TWO_QUESTIONS)
+        assert result.entry_id == "permit.documents", said
+        assert result.also == "permit.fees", said
+
+
+def test_a_citizen_asking_two_things_gets_the_first_answered(assistant):
+    # The blend of both questions leaned to "how to apply"; the first asks what the aid is.
+    result = assistant.ask("شنو هو الدعم المباشر ديال السكن؟ وكيفاش نسجل فيه؟").result
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "housing_aid.overview"
+    assert result.also == "housing_aid.how_to_apply"
+
+
 def test_a_handful_of_questions_gets_no_classifier():
     assert SecondOpinion.of(TOY) is None
 
