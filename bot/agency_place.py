@@ -42,6 +42,13 @@ def _towns() -> frozenset[str]:
     return frozenset(normalize(line) for line in lines if line.strip() and line[0] != "#")
 
 
+@lru_cache(maxsize=1)
+def _town_openings() -> frozenset[str]:
+    """The first word of every town's name: a message without one names no town (checked
+    first, since this runs for every answer)."""
+    return frozenset(town.split()[0] for town in _towns())
+
+
 class OtherAgency:
     """Built once per knowledge base, from its synonym group "agency"."""
 
@@ -53,6 +60,9 @@ class OtherAgency:
     def named(self, message: str) -> bool:
         """Whether the message names an urban agency of a town outside the territory."""
         tokens = normalize(message).split()
+        openings = _town_openings()
+        if not any(word in openings or bare_word(word) in openings for word in tokens):
+            return False
         towns = _towns()
         for end in self._agency_ends(tokens):
             after = end

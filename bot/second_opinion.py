@@ -45,8 +45,10 @@ _OUT_OF_SCOPE = "~out-of-scope"
 # Character n-gram sizes, and what a word is (scikit-learn's default token pattern).
 _CHAR_SIZES = (2, 5)
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
-# Words whose character n-gram columns are kept (a few megabytes at most).
+# Words whose character n-gram columns are kept (a few megabytes at most), and texts whose
+# scores are kept.
 _WORDS_KEPT = 20000
+_TEXTS_KEPT = 8
 # One-vs-rest fitting grows with the number of entries; past this, no second opinion. Below
 # _MIN_QUESTIONS questions in all, a classifier learns nothing the matcher does not know.
 _MAX_ENTRIES = 300
@@ -115,6 +117,9 @@ class SecondOpinion:
         self._weights = tables.weights.astype(np.float32)  # half the memory; scores move by 1e-7
         self._intercept = tables.intercept
         self._word_columns = lru_cache(maxsize=_WORDS_KEPT)(self._char_columns)
+        # One match reads the same question clause for two rules; callers never change the
+        # array they get.
+        self.scores = lru_cache(maxsize=_TEXTS_KEPT)(self._scores)
 
     @classmethod
     def of(cls, knowledge: KnowledgeBase) -> SecondOpinion | None:
@@ -170,8 +175,9 @@ class SecondOpinion:
         )
         return Opinion(self._classes[order[0]], float(best - scores[order[1]]), gap)
 
-    def scores(self, text: str) -> np.ndarray:
-        """The model's decision value for each class (as `LinearSVC.decision_function`)."""
+    def _scores(self, text: str) -> np.ndarray:
+        """The model's decision value for each class (as `LinearSVC.decision_function`); read
+        through `scores`, which keeps the last few."""
         text = normalize(text)
         word_columns = self._word_vocabulary.get
         blocks = (
