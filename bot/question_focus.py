@@ -53,7 +53,8 @@ _BACK_REFERENCES = frozenset(
     for word in ("هذا", "هذه", "ذلك", "هادشي", "hadchi", "ça", "cela", "it", "this", "that")
 )
 # "…? Or …?" goes on with the same question.
-_OR = frozenset({"ولا", "او", "والا", "wla", "wela", "ola", "ou", "or"})
+_OR_OR_IF = "والا"
+_OR = frozenset({"ولا", "او", _OR_OR_IF, "wla", "wela", "ola", "ou", "or"})
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
         pieces = _CLAUSE.findall(sentence)
         for last, piece in enumerate(pieces, 1 - len(pieces)):
             tokens = normalize(piece).split()
+            if tokens[:1] == [_OR_OR_IF] and piece.lstrip().startswith("وإلا"):
+                # "وإلا" with its hamza is "and if" ("…؟ وإلا ما قدرتش نجي، كيفاش نلغي؟"), a
+                # new question; "والا" typed plain is "or" (wella) and goes on with the last.
+                tokens = ["و", "الا", *tokens[1:]]
             # "où" (where) folds into "ou" (or); only the accent tells them apart.
             where = piece.lstrip(" \t-–—").lower().startswith("où")
             start = 0
@@ -210,7 +215,8 @@ def focus(text: str) -> Focus | None:
     whole = normalize(text).split()
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None
-    return Focus(question, second, _without(whole, asking[1].tokens) if second else None)
+    said = [token for clause in clauses for token in clause[0]]
+    return Focus(question, second, _without(said, asking[1].tokens) if second else None)
 
 
 def _without(words: list[str], part: list[str]) -> str | None:

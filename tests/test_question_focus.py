@@ -48,6 +48,14 @@ def test_two_questions_give_the_message_without_the_second():
     assert one.second is None and one.rest is None
 
 
+def test_and_if_with_its_hamza_opens_a_second_question():
+    # "وإلا" is "and if"; typed plain, "والا" is "or" and goes on with the same question.
+    found = focus("فوقاش غادي يكون نهار الجالية؟ وإلا ما قدرتش نجي، كيفاش نلغي الموعد؟")
+    assert found.question == "فوقاش غادي يكون نهار الجاليه"
+    assert found.second is not None and "نلغي" in found.second
+    assert focus("واش الوكالة هي الجماعة؟ والا كل وحدة عندها الخدمة ديالها؟") is None
+
+
 def test_an_or_goes_on_with_the_same_question():
     found = focus("واش الوكالة الحضرية هي الجماعة؟ ولا كل وحدة عندها الخدمة ديالها؟")
     assert found is None  # one question, said in two sentences
