@@ -28,6 +28,7 @@ VETOED = frozenset({"permits", "urbanism"})
 _RESIDENCE_FILE = Path(__file__).parent / "resources" / "residence_words.txt"
 _PROPERTY_FILE = Path(__file__).parent / "resources" / "property_words.txt"
 _CITIES_FILE = Path(__file__).parent / "resources" / "foreign_cities.txt"
+_AUTHORITIES_FILE = Path(__file__).parent / "resources" / "foreign_authorities.txt"
 # Synonym groups: foreign places; places in Morocco; what the works are about.
 _FOREIGN = ("abroad_country",)
 _MOROCCAN = ("morocco", "city", "country")
@@ -38,6 +39,22 @@ _WORKS_WINDOW = 5
 _RESIDENCE_WINDOW = 3
 # One-letter Arabic prefixes glued to a place name: "في" (ف), "ب", "ل", "و".
 _PREFIXES = ("فال", "بال", "وال", "ال", "ف", "ب", "ل", "و")
+
+
+@lru_cache(maxsize=1)
+def _foreign_authorities() -> tuple[frozenset[str], frozenset[str]]:
+    """The authority words and the foreign adjectives of `foreign_authorities.txt`."""
+    sections: dict[str, set[str]] = {"[authority]": set(), "[adjective]": set()}
+    current: set[str] | None = None
+    for raw in _AUTHORITIES_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line in sections:
+            current = sections[line]
+        elif current is not None:
+            current.add(normalize(line))
+    return frozenset(sections["[authority]"]), frozenset(sections["[adjective]"])
 
 
 @lru_cache(maxsize=3)
@@ -78,9 +95,24 @@ class WorksPlace:
         `message` naming no place in Morocco."""
         if self._places(normalize(message).split(), self._moroccan):
             return False
-        return self._works_named(normalize(question).split()) or (
-            question != message and self._works_named(normalize(message).split())
+        tokens = normalize(message).split()
+        return (
+            self._works_named(normalize(question).split())
+            or (question != message and self._works_named(tokens))
+            or self._foreign_authority_named(tokens)
         )
+
+    def _foreign_authority_named(self, tokens: list[str]) -> bool:
+        """A foreign country's authority or rules named with its adjective, right before or
+        after ("la procédure québécoise", "البلدية البلجيكية", "the Dutch municipality")."""
+        authorities, adjectives = _foreign_authorities()
+        for position, word in enumerate(tokens):
+            if word not in authorities:
+                continue
+            nearby = tokens[max(0, position - 1) : position] + tokens[position + 1 : position + 2]
+            if any(other in adjectives for other in nearby):
+                return True
+        return False
 
     def _works_named(self, tokens: list[str]) -> bool:
         """A foreign place within a few words after a house or works word, where the person

@@ -283,6 +283,28 @@ def test_works_abroad_named_before_the_question_are_redirected(assistant, messag
     assert result.redirect == "works_abroad"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Pour agrandir mon garage, la mairie belge me demande un permis : quelle démarche ?",
+        "كيف أحصل على رخصة البناء من البلدية الإيطالية لتوسيع منزلي؟",
+        "Do I need a permit from the Dutch municipality to extend my house?",
+    ],
+)
+def test_a_foreign_authority_named_by_its_adjective_places_the_works_abroad(assistant, message):
+    result = assistant.ask(message).result
+    assert result.decision is Decision.UNKNOWN
+    assert result.redirect == "works_abroad"
+
+
+def test_a_french_town_where_the_person_lives_does_not_place_the_works_abroad(assistant):
+    result = assistant.ask(
+        "J'habite dans une ville française, quels papiers faut-il pour le permis de construire ?"
+    ).result
+    assert result.redirect is None
+    assert result.entry_id.startswith("permit.")
+
+
 def test_a_two_word_town_with_a_glued_preposition_is_in_morocco(assistant):
     # "فقصبة تادلة" is "in Kasba Tadla": the floor is added there, not in the Netherlands.
     result = assistant.ask(
