@@ -241,13 +241,18 @@ class MatchIndex(TermIndex):
                 result = replace(first, candidates=result.candidates)
         if also and also.decision is Decision.ANSWER and also.entry_id != result.entry_id:
             result = replace(result, also=also.entry_id)
-        result = self._reviewed(result, parts.question, text, left_out)
+        result = self._reviewed(result, parts.question, text, left_out, parts.rest)
         if parts.rest is not None:
             result = self._first_asked(result, parts.question, parts.rest)
         return self._placed(result, parts.question, text)
 
     def _reviewed(
-        self, result: MatchResult, question: str, message: str, left_out: _LeftOut | None
+        self,
+        result: MatchResult,
+        question: str,
+        message: str,
+        left_out: _LeftOut | None,
+        rest: str | None = None,
     ) -> MatchResult:
         """The classifier's second opinion (bot.second_opinion) where it can change the
         outcome: a hesitation it settles among the leading entries, an answer it reads as out
@@ -255,7 +260,9 @@ class MatchIndex(TermIndex):
         becomes a question. An answer scored `sure_score` or more is all but one of the entry's own
         questions and stands: a topic staff have just added, with one or two questions, is
         barely known to the classifier. Not in leave-one-out checks: the classifier has learned
-        the question being left out."""
+        the question being left out. In a message that asks two things, `rest` is the message
+        without its second question: a doubt that reading it does not share was the second
+        question's words, and the answer to the first stands."""
         second_opinion = self._second_opinion
         if second_opinion is None or left_out is not None:
             return result
@@ -279,6 +286,13 @@ class MatchIndex(TermIndex):
                 opinion.entry is not None
                 and opinion.entry != result.entry_id
                 and opinion.margin >= settings.doubt_margin
+                and not (
+                    rest is not None
+                    and second_opinion.opinion(
+                        question, rest, settings.opinion_question_weight
+                    ).entry
+                    == result.entry_id
+                )
             ):
                 scores = {c.entry_id: c.score for c in result.candidates}
                 suggestions = tuple(

@@ -179,6 +179,29 @@ def test_two_questions_keep_the_matchers_answer_unless_the_classifier_is_clear()
         assert result.also == "permit.fees", said
 
 
+@dataclass
+class ReadsTheFees:
+    """An opinion that prefers the fees whenever it reads the fees question ("combien")."""
+
+    def opinion(self, question: str, whole: str, question_weight: float = 0.0) -> Opinion:
+        entry = "permit.fees" if "combien" in whole else "permit.documents"
+        return Opinion(entry, 0.8, 2.0)
+
+
+# The matcher answers the documents, under the "sure" score, with the fees second.
+DOCUMENTS_THEN_FEES = (
+    "il faut quoi comme papiers ? et combien coute le permis de construire, les frais du permis ?"
+)
+
+
+def test_a_doubt_that_comes_from_the_second_question_leaves_the_first_answered():
+    index = MatchIndex(TOY, Analyzer(load_stopwords()), MatchSettings(), ReadsTheFees())
+    result = index.match(DOCUMENTS_THEN_FEES)
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.documents"
+    assert result.also == "permit.fees"
+
+
 def test_a_citizen_asking_two_things_gets_the_first_answered(assistant):
     # The blend of both questions leaned to "how to apply"; the first asks what the aid is.
     result = assistant.ask("شنو هو الدعم المباشر ديال السكن؟ وكيفاش نسجل فيه؟").result
