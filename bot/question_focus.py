@@ -53,6 +53,8 @@ _BACK_REFERENCES = frozenset(
     for word in ("هذا", "هذه", "ذلك", "هادشي", "hadchi", "ça", "cela", "it", "this", "that")
 )
 # "…? Or …?" goes on with the same question.
+# "If", after "and", in a clause that goes on to ask (`_asks_if`).
+_IF = frozenset(normalize(word) for word in ("ila", "ida", "si", "if", "إلا", "إذا", "إلى"))
 _OR_OR_IF = "والا"
 _OR = frozenset({"ولا", "او", _OR_OR_IF, "wla", "wela", "ola", "ou", "or"})
 
@@ -109,7 +111,9 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
             where = piece.lstrip(" \t-–—").lower().startswith("où")
             start = 0
             for position in range(1, len(tokens)):
-                joined = tokens[position - 1] in _JOINS and _cue_at(tokens, position)
+                joined = tokens[position - 1] in _JOINS and (
+                    _cue_at(tokens, position) or _asks_if(tokens, position)
+                )
                 glued = tokens[position].startswith("و") and _cue_at(tokens, position)
                 if not (joined or glued) or position - start <= 1:
                     continue
@@ -121,6 +125,15 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
             if tokens[start:]:
                 clauses.append((tokens[start:], asked and last == 0, number, where and start == 0))
     return clauses
+
+
+def _asks_if(tokens: list[str], position: int) -> bool:
+    """ "…and if I cannot come, how do I cancel?": after "and", an "if" whose clause goes on to
+    ask opens a second question ("w ila ma9dertch nji kifach nlghi", "et si je ne viens pas,
+    comment annuler")."""
+    if tokens[position] not in _IF:
+        return False
+    return any(_cue_at(tokens, later) for later in range(position + 1, len(tokens)))
 
 
 def _opens_with_and(word: str) -> bool:

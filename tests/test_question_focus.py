@@ -56,6 +56,19 @@ def test_and_if_with_its_hamza_opens_a_second_question():
     assert focus("واش الوكالة هي الجماعة؟ والا كل وحدة عندها الخدمة ديالها؟") is None
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "kifach nhjez f nhar l3alam w ila ma9dertch nji kifach nbeddel lmaw3id?",
+        "how do I book a slot and if I cannot come how do I cancel it?",
+    ],
+)
+def test_and_if_followed_by_a_question_is_a_second_question(message):
+    found = focus(message)
+    assert found is not None and found.second is not None
+    assert "book" in found.question or "nhjez" in found.question
+
+
 def test_an_or_goes_on_with_the_same_question():
     found = focus("واش الوكالة الحضرية هي الجماعة؟ ولا كل وحدة عندها الخدمة ديالها؟")
     assert found is None  # one question, said in two sentences
