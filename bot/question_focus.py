@@ -224,12 +224,29 @@ def focus(text: str) -> Focus | None:
         elif asking[0].clause > 0:
             first = clauses[asking[0].clause - 1][0] + first
     question = " ".join(first)
-    second = " ".join(asking[1].tokens) if len(asking) > 1 else None
+    second = " ".join(_named(asking[1], clauses, asking[0])) if len(asking) > 1 else None
     whole = normalize(text).split()
     if second is None and (question == " ".join(whole) or len(whole) < _SHORT_MESSAGE):
         return None
     said = [token for clause in clauses for token in clause[0]]
-    return Focus(question, second, _without(said, asking[1].tokens) if second else None)
+    rest = _without(said, second.split()) if second else None
+    return Focus(question, second, rest)
+
+
+def _named(
+    asking: _Asking, clauses: list[tuple[list[str], bool, int, bool]], first: _Asking
+) -> list[str]:
+    """A second question too short to name its subject ("…? Et la journée de communication,
+    c'est quand ?") keeps the clause before it, when that clause is not the first question's."""
+    tokens = asking.tokens
+    if len(tokens) >= _SHORT_QUESTION and not _BACK_REFERENCES & set(tokens):
+        return tokens
+    if asking.before:
+        return asking.before + tokens
+    previous = asking.clause - 1
+    if previous > first.clause and clauses[previous][2] != clauses[first.clause][2]:
+        return clauses[previous][0] + tokens
+    return tokens
 
 
 def _without(words: list[str], part: list[str]) -> str | None:

@@ -69,6 +69,13 @@ def test_and_if_followed_by_a_question_is_a_second_question(message):
     assert "book" in found.question or "nhjez" in found.question
 
 
+def test_a_short_second_question_keeps_the_clause_that_names_its_subject():
+    found = focus("Que fait l'agence urbaine ? Et la journée de communication, c'est quand ?")
+    assert found.question == "que fait agence urbaine"
+    assert found.second == "et la journee de communication est quand"
+    assert found.rest == "que fait agence urbaine"
+
+
 def test_an_or_goes_on_with_the_same_question():
     found = focus("واش الوكالة الحضرية هي الجماعة؟ ولا كل وحدة عندها الخدمة ديالها؟")
     assert found is None  # one question, said in two sentences
