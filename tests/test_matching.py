@@ -259,39 +259,18 @@ def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
         # A city abroad, not only a country, places the works there.
         "Faut-il un permis pour agrandir ma maison à Toulouse ?",
         "wach khassni rokhsa bach nzid bit f dari f Manchester?",
-    ],
-)
-def test_works_on_a_garden_or_pool_abroad_are_redirected(assistant, message):
-    result = assistant.ask(message).result
-    assert result.decision is Decision.UNKNOWN
-    assert result.redirect == "works_abroad"
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
         # The house abroad is named in the story, and the question only asks for the steps.
         "On voudrait agrandir notre maison à Anvers l'an prochain. Quelles démarches faut-il "
         "faire auprès de la commune ?",
         "We are extending our house in Rotterdam next spring. What steps do we take with the "
         "municipality?",
-    ],
-)
-def test_works_abroad_named_before_the_question_are_redirected(assistant, message):
-    result = assistant.ask(message).result
-    assert result.decision is Decision.UNKNOWN
-    assert result.redirect == "works_abroad"
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
+        # A foreign authority named by its adjective.
         "Pour agrandir mon garage, la mairie belge me demande un permis : quelle démarche ?",
         "كيف أحصل على رخصة البناء من البلدية الإيطالية لتوسيع منزلي؟",
         "Do I need a permit from the Dutch municipality to extend my house?",
     ],
 )
-def test_a_foreign_authority_named_by_its_adjective_places_the_works_abroad(assistant, message):
+def test_works_abroad_are_redirected(assistant, message):
     result = assistant.ask(message).result
     assert result.decision is Decision.UNKNOWN
     assert result.redirect == "works_abroad"
