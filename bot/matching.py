@@ -286,13 +286,7 @@ class MatchIndex(TermIndex):
                 opinion.entry is not None
                 and opinion.entry != result.entry_id
                 and opinion.margin >= settings.doubt_margin
-                and not (
-                    rest is not None
-                    and second_opinion.opinion(
-                        question, rest, settings.opinion_question_weight
-                    ).entry
-                    == result.entry_id
-                )
+                and not self._first_question_agrees(result, question, rest)
             ):
                 scores = {c.entry_id: c.score for c in result.candidates}
                 suggestions = tuple(
@@ -303,6 +297,14 @@ class MatchIndex(TermIndex):
                     result, decision=Decision.CLARIFY, entry_id=None, suggestions=suggestions
                 )
         return result
+
+    def _first_question_agrees(self, result: MatchResult, question: str, rest: str | None) -> bool:
+        """Whether the classifier, reading a two-question message without its second question,
+        prefers the matcher's answer: a doubt on the whole message was the second's words."""
+        if rest is None or self._second_opinion is None:
+            return False
+        weight = self.settings.opinion_question_weight
+        return self._second_opinion.opinion(question, rest, weight).entry == result.entry_id
 
     def _first_asked(self, result: MatchResult, question: str, rest: str) -> MatchResult:
         """Two questions in one message: the answer is for the one asked first, the other is

@@ -52,9 +52,9 @@ _BACK_REFERENCES = frozenset(
     normalize(word)
     for word in ("هذا", "هذه", "ذلك", "هادشي", "hadchi", "ça", "cela", "it", "this", "that")
 )
-# "…? Or …?" goes on with the same question.
 # "If", after "and", in a clause that goes on to ask (`_asks_if`).
 _IF = frozenset(normalize(word) for word in ("ila", "ida", "si", "if", "إلا", "إذا", "إلى"))
+# "…? Or …?" goes on with the same question; "والا" is "or" unless typed "وإلا" ("and if").
 _OR_OR_IF = "والا"
 _OR = frozenset({"ولا", "او", _OR_OR_IF, "wla", "wela", "ola", "ou", "or"})
 
