@@ -38,6 +38,7 @@ _CLAUSE = re.compile(r"[^,،]+[,،]*")
 _JOINS = frozenset(
     {"w", "o", "u", "et", "and", "ou", "و"}
     | {"aussi", "also", "puis", "ensuite", "zid", "kadalik", "كذلك", "ايضا", "زيد", "ثم"}
+    | {"sinon", "autrement", "otherwise", "besides"}
 )
 # A cue this far into a clause still opens it ("salam, wach…", "bonjour monsieur comment…").
 _OPENING = 3
@@ -45,6 +46,8 @@ _OPENING = 3
 _LONG_CLAUSE = 8
 # A message shorter than this is its own question, unless it asks two things.
 _SHORT_MESSAGE = 14
+# "…, and also to know how…": at most this many words between "and" and the question word.
+_JOIN_BEFORE_CUE = 4
 # A question this short names its subject in the clause before ("how do I get it?").
 _SHORT_QUESTION = 6
 # Words that point back to what the clause before said ("where do I appeal this decision?").
@@ -52,6 +55,9 @@ _BACK_REFERENCES = frozenset(
     normalize(word)
     for word in ("هذا", "هذه", "ذلك", "هادشي", "hadchi", "ça", "cela", "it", "this", "that")
 )
+# "ما" before a definite noun asks "what" ("ما المدة…", "وما الوثائق…"); before a verb it is
+# Darija's "not" ("ما كنعرفش"), so it is no cue by itself.
+_WHAT = frozenset({"ما", "وما"})
 # "If", after "and", in a clause that goes on to ask (`_asks_if`).
 _IF = frozenset(normalize(word) for word in ("ila", "ida", "si", "if", "إلا", "إذا", "إلى"))
 # "…? Or …?" goes on with the same question; "والا" is "or" unless typed "وإلا" ("and if").
@@ -90,6 +96,8 @@ def _cue_at(tokens: list[str], position: int) -> int:
             return size
     word = tokens[position]
     if word.startswith("و") and len(word) > 2 and (word[1:],) in cues:
+        return 1
+    if word in _WHAT and tokens[position + 1 : position + 2] and tokens[position + 1][:2] == "ال":
         return 1
     return 0
 
@@ -205,17 +213,11 @@ def focus(text: str) -> Focus | None:
         start = next(i for i, clause in enumerate(clauses) if clause[2] == last)
         tokens = [token for clause in clauses[start:] for token in clause[0]]
         asking = [_Asking(tokens, start, [])]
-    opening = clauses[asking[0].clause][0]
-    back = asking[0].clause - 1
-    if back > 0 and len(clauses[back][0]) == 1 and not asking[0].before:
-        # "…my slot. Also, can I…": the "and" stands alone before the comma.
-        opening = clauses[back][0]
-        back -= 1
-    if back >= 0 and not asking[0].before and opening[0] in _JOINS - _OR:
+    back = _asked_before(asking[0], clauses)
+    if back is not None:
         # "bghit nbeddel lmaw3id, w bghit n3ref…": "and" says the clause before asked first,
         # though no question word says so.
-        previous = clauses[back][0]
-        asking.insert(0, _Asking(previous, back, []))
+        asking.insert(0, _Asking(clauses[back][0], back, []))
     first = asking[0].tokens
     if len(first) < _SHORT_QUESTION or _BACK_REFERENCES & set(first):
         # "…free architectural help in rural areas. How can I get it?": "it" is said before.
@@ -231,6 +233,24 @@ def focus(text: str) -> Focus | None:
     said = [token for clause in clauses for token in clause[0]]
     rest = _without(said, second.split()) if second else None
     return Focus(question, second, rest)
+
+
+def _asked_before(asking: _Asking, clauses: list[tuple[list[str], bool, int, bool]]) -> int | None:
+    """The clause that asked before the first question, when "and" opens that question: "and"
+    opening its clause, standing alone before the comma ("…my slot. Also, can I…"), or opening
+    the few words before the question word, in the same sentence as the clause before ("…a
+    complaint about a delay, and also to know how to track…"); None otherwise."""
+    back = asking.clause - 1
+    if asking.before:
+        same_sentence = back >= 0 and clauses[back][2] == clauses[asking.clause][2]
+        opening = asking.before if same_sentence and len(asking.before) <= _JOIN_BEFORE_CUE else []
+    else:
+        opening = clauses[asking.clause][0]
+        if back > 0 and len(clauses[back][0]) == 1:
+            opening = clauses[back][0]
+            back -= 1
+    joined = back >= 0 and bool(opening) and opening[0] in _JOINS - _OR
+    return back if joined else None
 
 
 def _named(

@@ -187,3 +187,46 @@ def test_a_lone_also_before_a_comma_still_says_the_sentence_before_asked():
 
 def test_a_lone_or_is_no_question():
     assert focus("OU") is None
+
+
+def test_what_before_a_definite_noun_asks_but_not_before_a_verb():
+    found = focus("ما المدة التي يستغرقها البت في طلب رخصة البناء، وكيف أتتبع حالة الطلب؟")
+    assert found.question == "ما المده التي يستغرقها البت في طلب رخصه البناء"
+    assert found.second == "وكيف اتتبع حاله الطلب"
+    # Darija's "ما" before a verb is "not": the story goes on, the question comes after.
+    told = focus(
+        "ما كنعرفش هاد الأمور مزيان وأنا ساكن فألمانيا، كيفاش نقدر نتبع الملف ديال الرخصة من تما؟"
+    )
+    assert told.question == "كيفاش نقدر نتبع الملف ديال الرخصه من تما"
+
+
+@pytest.mark.parametrize(
+    ("message", "first", "second"),
+    [
+        (
+            "I'd like to file a complaint about a delay, and also to know how to track my "
+            "application online.",
+            "i d like to file a complaint about a delay",
+            "how to track my application online",
+        ),
+        (
+            "Je veux déposer une plainte contre un agent. Sinon, quels sont les autres "
+            "services en ligne ?",
+            "je veux deposer une plainte contre un agent",
+            "quels sont les autres services en ligne",
+        ),
+    ],
+)
+def test_also_or_otherwise_before_a_question_says_the_request_before_was_asked_first(
+    message, first, second
+):
+    found = focus(message)
+    assert (found.question, found.second) == (first, second)
+
+
+def test_and_far_from_the_question_word_is_part_of_the_story():
+    found = focus(
+        "Moi je travaille en Italie, et je ne comprends pas qui fait quoi entre l'architecte "
+        "et la commune. Pouvez-vous m'expliquer les étapes ?"
+    )
+    assert found.question != "moi je travaille en italie"
