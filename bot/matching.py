@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from bot.agency_place import OTHER_AGENCY
 from bot.knowledge import KnowledgeBase
 from bot.match_decision import Candidate, Decision, MatchResult, MatchSettings, decide
-from bot.question_focus import asks, focus
+from bot.question_focus import Focus, asks, focus
 from bot.second_opinion import OpinionSource, SecondOpinion
 from bot.term_index import TermIndex
 from bot.terms import Analyzer, stem
@@ -210,6 +210,15 @@ class MatchIndex(TermIndex):
         second = self._scored(parts.second, None) if parts.second is not None else None
         first = judge(asked)
         if (
+            parts.second is not None
+            and self._only_chitchat(parts.question)
+            and not self._only_chitchat(parts.second)
+        ):
+            # "salam cv? je veux réserver…": the greeting's question mark asks nothing.
+            parts = Focus(parts.second, None, None)
+            asked, second = second, None
+            first = judge(asked)
+        if (
             second is not None
             and first.decision is Decision.UNKNOWN
             and asked.substance < second.substance / 2
@@ -377,6 +386,11 @@ class MatchIndex(TermIndex):
         known_terms = frozenset(t.term for t in terms if t.known)
         substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
         return _Scored(scores, unknown, off_topic, known_terms, substance)
+
+    def _only_chitchat(self, text: str) -> bool:
+        """Whether a text says nothing but a greeting or thanks ("salam cv", "merci !")."""
+        known = {t.term for t in self._query_terms(self._analyzer.tokens(text)) if t.known}
+        return bool(known) and known <= self._chitchat
 
     def _opens_or_closes_with_chitchat(self, tokens: list[str]) -> bool:
         """ "Merci beaucoup, c'est clair" opens with thanks; in "the number of Marhaba in Tanger

@@ -221,6 +221,19 @@ def test_a_greeting_before_a_spoken_question_does_not_hide_it(assistant):
     assert result.entry_id == "permit.how_to_apply"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "salam cv? je veux réserver un rdv pour la journée des MRE",
+        "السلام عليكم، لاباس؟ بغيت نحجز موعد فاليوم التواصلي ديال الجالية",
+    ],
+)
+def test_a_greeting_that_asks_how_you_are_is_not_the_question(assistant, message):
+    answer = assistant.ask(message)
+    assert answer.result.entry_id == "event.booking"
+    assert answer.result.also is None
+
+
 def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant):
     # "What is Rokhas?" is close to "what is Daam Sakane?" too; the second question says more.
     result = assistant.ask(
