@@ -427,3 +427,17 @@ def test_our_own_agency_named_with_a_town_still_gets_our_details(assistant, mess
     result = assistant.ask(message).result
     assert result.redirect is None
     assert result.entry_id == "agency.contact"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "انا فهولندا بغيت نبني دار فالفقيه بن صالح بلا ما ننزل، واش ممكن؟",
+        "ana f almania bghit nbni dar f bni mellal bla manji, wach mumkin?",
+        "Je voudrais construire à Kasba Tadla sans rentrer au Maroc, c'est faisable ?",
+    ],
+)
+def test_building_without_coming_to_morocco_is_the_permit_from_abroad(assistant, message):
+    result = assistant.ask(message).result
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.from_abroad"
