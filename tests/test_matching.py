@@ -346,6 +346,23 @@ def test_a_citizen_abroad_building_back_home_is_not_sent_abroad(assistant, messa
     assert result.entry_id == "permit.from_abroad"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Mon cousin a ajouté un étage sans autorisation pendant que j'étais en Espagne. "
+        "La commune a dressé un procès-verbal. Peut-on régulariser ?",
+        "بنى أخي غرفة فوق السطح دون رخصة أثناء غيابي في ألمانيا، ووصلنا محضر مخالفة من الجماعة. "
+        "هل يمكن تسوية الوضعية؟",
+    ],
+)
+def test_where_the_person_was_while_the_works_went_on_is_not_where_the_works_are(
+    assistant, message
+):
+    result = assistant.ask(message).result
+    assert result.redirect is None
+    assert result.best == "permit.violations"
+
+
 def _reading(decision, entry, score, runner_up=0.0):
     candidates = (Candidate(entry, score), Candidate("other.entry", runner_up))
     return MatchResult(
