@@ -458,3 +458,8 @@ def test_building_without_coming_to_morocco_is_the_permit_from_abroad(assistant,
     result = assistant.ask(message).result
     assert result.decision is Decision.ANSWER
     assert result.entry_id == "permit.from_abroad"
+
+
+def test_the_zoning_plan_named_in_french_with_arabic_letters_is_the_zoning_plan(assistant):
+    result = assistant.ask("فين نلقى البلان دامناجمون ديال قصبة تادلة؟").result
+    assert (result.decision, result.entry_id) == (Decision.ANSWER, "urban.zoning_plan")
