@@ -100,6 +100,8 @@ def test_thresholds_are_settings_on_one_scale():
         "C'est quoi la garantie Fogarim pour un crédit logement ?",
         "شكون كيعطي شهادة السكنى لتجديد البطاقة الوطنية؟",
         "bghit ndir stage, fin nsift cv dyali?",
+        "wach khassni rokhsa bach ntayer drone f l3ers dyal khti?",
+        "chkoun n9der nchki bih, sift koli l familia m3a transporteur w ma wslch",
     ],
 )
 def test_out_of_scope_traps_are_not_answered(assistant, question):
