@@ -48,6 +48,8 @@ _LONG_CLAUSE = 8
 _SHORT_MESSAGE = 14
 # "…, and also to know how…": at most this many words between "and" and the question word.
 _JOIN_BEFORE_CUE = 4
+# "…et il reste valable combien…": a question word this close after "and" opens a question.
+_LATE_CUE = 5
 # A question this short names its subject in the clause before ("how do I get it?").
 _SHORT_QUESTION = 6
 # Words that point back to what the clause before said ("where do I appeal this decision?").
@@ -120,7 +122,9 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
             start = 0
             for position in range(1, len(tokens)):
                 joined = tokens[position - 1] in _JOINS and (
-                    _cue_at(tokens, position) or _asks_if(tokens, position)
+                    _cue_at(tokens, position)
+                    or _asks_if(tokens, position)
+                    or _asks_again(tokens, start, position)
                 )
                 glued = tokens[position].startswith("و") and _cue_at(tokens, position)
                 if not (joined or glued) or position - start <= 1:
@@ -133,6 +137,15 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
             if tokens[start:]:
                 clauses.append((tokens[start:], asked and last == 0, number, where and start == 0))
     return clauses
+
+
+def _asks_again(tokens: list[str], start: int, position: int) -> bool:
+    """ "Combien de temps pour l'avoir et il reste valable combien de temps ?": after "and", a
+    question word a few words on asks again, when the words before "and" asked already."""
+    later = range(position + 1, min(position + _LATE_CUE, len(tokens)))
+    if not any(_cue_at(tokens, at) for at in later):
+        return False
+    return any(_cue_at(tokens, at) for at in range(start, position - 1))
 
 
 def _asks_if(tokens: list[str], position: int) -> bool:

@@ -230,3 +230,11 @@ def test_and_far_from_the_question_word_is_part_of_the_story():
         "et la commune. Pouvez-vous m'expliquer les étapes ?"
     )
     assert found.question != "moi je travaille en italie"
+
+
+def test_a_question_word_a_few_words_after_and_asks_a_second_question():
+    found = focus("Combien de temps pour avoir le permis et il reste valable combien de temps ?")
+    assert found.question == "combien de temps pour avoir le permis"
+    assert found.second == "et il reste valable combien de temps"
+    # Without a question word before "and", the sentence asks one thing.
+    assert focus("Je veux construire une maison et je me demande combien de temps il faut") is None
