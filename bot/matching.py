@@ -56,6 +56,9 @@ _SURFACE_CANDIDATES = 6
 # A message of fewer words ("permis", "rokhsa dyal") is vague: its "did you mean" stands, whatever
 # the classifier's second opinion.
 _SETTLE_MIN_WORDS = 3
+# A message read whole is about an out-of-scope subject when that subject scores at least this
+# share of the best entry (the question clause alone uses `MatchSettings.decoy_ratio`).
+_STORY_DECOY_RATIO = 1.0
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,14 @@ class MatchIndex(TermIndex):
             whole_reading = judge(whole)
             if whole_reading.decision is Decision.ANSWER:
                 result = whole_reading
+        if result.decision is Decision.ANSWER and second is None:
+            # "My son wants his driving licence this summer… how long does it take?": the
+            # question clause fits an entry, the message is about an out-of-scope subject. Only
+            # when that subject beats every entry outright: a story names many things.
+            strict = replace(settings, decoy_ratio=_STORY_DECOY_RATIO)
+            whole_reading = judge(whole, settings=strict)
+            if whole_reading.redirect is not None:
+                result = whole_reading
         if also is not None and first.decision is Decision.ANSWER:
             # Two questions and the first is clear by itself: the blend hesitating, or leaning
             # to the second's entry, is the second's words speaking, not what was asked first.
@@ -404,7 +415,11 @@ class MatchIndex(TermIndex):
         return False
 
     def _decide(
-        self, scored: _Scored, *, at_home: Callable[[], bool] | None = None
+        self,
+        scored: _Scored,
+        *,
+        at_home: Callable[[], bool] | None = None,
+        settings: MatchSettings | None = None,
     ) -> MatchResult:
         if not scored.scores:
             return MatchResult(Decision.UNKNOWN, None, 0.0, unknown_terms=scored.unknown)
@@ -418,7 +433,7 @@ class MatchIndex(TermIndex):
                 for doc, score in scored.scores.items()
                 if docs[doc].key != excluded
             ],
-            self.settings,
+            settings or self.settings,
             scored.unknown,
             off_topic=scored.off_topic,
             query=scored.query,

@@ -388,6 +388,9 @@ KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated
 FOCUSED_SETS = {
     "d-two-and-situation.jsonl": {"situation", "two_questions"},
     "g-near-miss.jsonl": {"near_miss"},
+    "l-near-miss.jsonl": {"near_miss"},
+    "m1-arabic-script.jsonl": {"situation", "two_questions", "near_miss"},
+    "m2-latin-script.jsonl": {"situation", "two_questions", "near_miss"},
 }
 
 
@@ -465,3 +468,16 @@ def test_building_without_coming_to_morocco_is_the_permit_from_abroad(assistant,
 def test_the_zoning_plan_named_in_french_with_arabic_letters_is_the_zoning_plan(assistant):
     result = assistant.ask("فين نلقى البلان دامناجمون ديال قصبة تادلة؟").result
     assert (result.decision, result.entry_id) == (Decision.ANSWER, "urban.zoning_plan")
+
+
+def test_a_message_about_an_out_of_scope_subject_is_not_answered_for_its_question_clause(
+    assistant,
+):
+    # "Are there still flats for sale?" alone leans to the housing aid; the message is about
+    # the old 250,000 MAD social housing, which beats every entry once read whole.
+    result = assistant.ask(
+        "Salam, le logement social à 250 000 DH d'avant, wach ba9i chi appartements "
+        "kaybi3ohom f Khouribga?"
+    ).result
+    assert result.decision is Decision.UNKNOWN
+    assert result.redirect == "social_housing_250k"
