@@ -51,6 +51,8 @@ _LEADER_SHARE = 0.3
 _AGREED_SCORE = 0.4
 # A message of at most this many terms that greets or thanks and asks nothing is small talk.
 _SMALLTALK_TERMS = 4
+# The term of the knowledge's "thanks" synonym group.
+_THANKS = "~thanks"
 # Documents whose variants are compared word for word with rapidfuzz.
 _SURFACE_CANDIDATES = 6
 # A message of fewer words ("permis", "rokhsa dyal") is vague: its "did you mean" stands, whatever
@@ -376,12 +378,11 @@ class MatchIndex(TermIndex):
         chitchat = sum(t.weight for t in known if t.term in self._chitchat)
         substantive = sum(t.weight for t in known if t.term not in self._chitchat)
         skip_smalltalk = substantive > 0 and (chitchat == 0 or substantive >= chitchat)
-        if (
-            chitchat
-            and len(terms) <= _SMALLTALK_TERMS
-            and self._opens_or_closes_with_chitchat(tokens)
-            and not asks(text)
-        ):
+        short = len(terms) <= _SMALLTALK_TERMS and self._opens_or_closes_with_chitchat(tokens)
+        # "Je voulais juste vous dire merci, grâce à vos explications sur le permis…": a
+        # message of any length that thanks and asks nothing is thanks.
+        thanks = any(t.term == _THANKS for t in known)
+        if chitchat and (short or thanks) and not asks(text):
             terms = [t for t in terms if t.term in self._chitchat]
             skip_smalltalk = False
         if skip_smalltalk:

@@ -211,6 +211,19 @@ def test_thanks_that_ask_nothing_are_thanks(assistant, message):
     assert assistant.ask(message).result.entry_id == "smalltalk.thanks"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Je tenais à vous remercier : grâce à vos explications sur le permis de réfection, ma "
+        "mère a pu refaire sa cuisine sans souci. Merci beaucoup pour votre travail.",
+        "بغيت غير نشكركم، الصيف اللي فات مشيت للوكالة ففقيه بن صالح وشرحو ليا كلشي على الرخصة "
+        "ديال الدار وخرجات فالوقت. الله يجازيكم بخير",
+    ],
+)
+def test_a_long_message_that_thanks_and_asks_nothing_is_thanks(assistant, message):
+    assert assistant.ask(message).result.entry_id == "smalltalk.thanks"
+
+
 def test_a_greeting_word_inside_a_name_is_not_a_greeting(assistant):
     result = assistant.ask("3tini numero dyal marhaba f tanger med").result
     assert result.entry_id != "smalltalk.greeting"
