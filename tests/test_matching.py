@@ -494,3 +494,19 @@ def test_a_message_about_an_out_of_scope_subject_is_not_answered_for_its_questio
     ).result
     assert result.decision is Decision.UNKNOWN
     assert result.redirect == "social_housing_250k"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "Where exactly is the urban agency's office? I'd like to go there next week.",
+            "agency.contact",
+        ),
+        ("When exactly is the housing aid money paid out, and to whom?", "housing_aid.payment"),
+    ],
+)
+def test_exactly_said_for_emphasis_does_not_choose_the_topic(assistant, message, expected):
+    # "What is Daam Sakane exactly?" made "exactly" a word of the aid's overview.
+    result = assistant.ask(message).result
+    assert (result.decision, result.entry_id) == (Decision.ANSWER, expected)
