@@ -130,8 +130,10 @@ def _clauses(text: str) -> list[tuple[list[str], bool, int, bool]]:
                 if not (joined or glued) or position - start <= 1:
                     continue
                 end = position - 1 if joined else position
-                # "comment et quand…" is one question with two question words.
-                if _cue_at(tokens, start) < end - start:
+                # "comment et quand…", "où et comment…" ask one question with two question
+                # words.
+                opening = _cue_at(tokens, start) or int(where and start == 0)
+                if opening < end - start:
                     clauses.append((tokens[start:end], False, number, where and start == 0))
                     start = end
             if tokens[start:]:

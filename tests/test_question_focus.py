@@ -238,3 +238,8 @@ def test_a_question_word_a_few_words_after_and_asks_a_second_question():
     assert found.second == "et il reste valable combien de temps"
     # Without a question word before "and", the sentence asks one thing.
     assert focus("Je veux construire une maison et je me demande combien de temps il faut") is None
+
+
+def test_where_and_how_ask_one_question():
+    found = focus("Où et comment déposer la demande d'aide au logement ? Et c'est payé quand ?")
+    assert found.question == "ou et comment deposer la demande aide au logement"
