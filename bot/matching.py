@@ -170,6 +170,10 @@ class MatchIndex(TermIndex):
         unknown: list[str] = []
         for token in tokens:
             corrected = self._correct(token)
+            if stem(token) in self._light_words and (corrected is None or corrected[1] < 1.0):
+                # "c'est faisable ?": a light word the knowledge never uses is not another word
+                # misspelt ("fiscal").
+                continue
             if corrected is None:
                 if not token.isdigit() and len(token) > 2:
                     unknown.append(stem(token))
