@@ -90,6 +90,8 @@ class _Scored:
     off_topic: float = 0.0
     query: frozenset[str] = frozenset()
     substance: float = 0.0  # the weight of its known words, question words aside
+    # Every known term of the text, greetings and thanks included (`query` may leave them out).
+    said: frozenset[str] = frozenset()
 
 
 def _blend(asked: _Scored, whole: _Scored, weight: float) -> _Scored:
@@ -218,11 +220,7 @@ class MatchIndex(TermIndex):
         asked = self._scored(parts.question, None)
         second = self._scored(parts.second, None) if parts.second is not None else None
         first = judge(asked)
-        if (
-            parts.second is not None
-            and self._only_chitchat(parts.question)
-            and not self._only_chitchat(parts.second)
-        ):
+        if second is not None and self._only_chitchat(asked) and not self._only_chitchat(second):
             # "salam cv? je veux réserver…": the greeting's question mark asks nothing.
             parts = Focus(parts.second, None, None)
             asked, second = second, None
@@ -389,10 +387,11 @@ class MatchIndex(TermIndex):
         if chitchat and (short or thanks) and not asks(text):
             terms = [t for t in terms if t.term in self._chitchat]
             skip_smalltalk = False
+        said = frozenset(t.term for t in known)
         if skip_smalltalk:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
-                return _Scored({}, unknown)
+                return _Scored({}, unknown, said=said)
         scores = self._score(terms, skip_smalltalk, left_out)
         query = " ".join(sorted(tokens))
         if surface:
@@ -401,12 +400,11 @@ class MatchIndex(TermIndex):
         off_topic = sum(t.weight for t in terms if t.term in self._off_topic) / total
         known_terms = frozenset(t.term for t in terms if t.known)
         substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
-        return _Scored(scores, unknown, off_topic, known_terms, substance)
+        return _Scored(scores, unknown, off_topic, known_terms, substance, said)
 
-    def _only_chitchat(self, text: str) -> bool:
+    def _only_chitchat(self, scored: _Scored) -> bool:
         """Whether a text says nothing but a greeting or thanks ("salam cv", "merci !")."""
-        known = {t.term for t in self._query_terms(self._analyzer.tokens(text)) if t.known}
-        return bool(known) and known <= self._chitchat
+        return bool(scored.said) and scored.said <= self._chitchat
 
     def _opens_or_closes_with_chitchat(self, tokens: list[str]) -> bool:
         """ "Merci beaucoup, c'est clair" opens with thanks; in "the number of Marhaba in Tanger
