@@ -60,7 +60,17 @@ def _foreign_authorities() -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=3)
 def _listed_words(path: Path) -> frozenset[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(normalize(line) for line in lines if line.strip() and line[0] != "#")
+    return frozenset(normalize(line) for line in lines if line.strip() and line[0] not in "#[")
+
+
+@lru_cache(maxsize=1)
+def _next_to_place_words() -> frozenset[str]:
+    """The residence words that say where the person lives only right before the place
+    ("ana men Belgique"), not a few words before ("the permit from the municipality of
+    Madrid"): the lines after `[right before]` in `residence_words.txt`."""
+    lines = _RESIDENCE_FILE.read_text(encoding="utf-8").splitlines()
+    start = lines.index("[right before]") + 1
+    return frozenset(normalize(line) for line in lines[start:] if line.strip() and line[0] != "#")
 
 
 def _words(synonyms: Mapping[str, Sequence[str]], groups: Iterable[str]) -> frozenset[str]:
@@ -75,6 +85,7 @@ class WorksPlace:
         self._moroccan = _words(synonyms, _MOROCCAN)
         self._works = _words(synonyms, _WORKS) | _listed_words(_PROPERTY_FILE)
         self._residence = _listed_words(_RESIDENCE_FILE) | _words(synonyms, ("live",))
+        self._next_to_place = _next_to_place_words()
 
     def works_at_home(self, message: str) -> bool:
         """Whether the message places its works in Morocco: it names a place there ("fel bled",
@@ -88,7 +99,12 @@ class WorksPlace:
 
     def _resident_at(self, tokens: list[str], position: int) -> bool:
         before = tokens[max(0, position - _RESIDENCE_WINDOW) : position]
-        return any(bare_word(word) in self._residence for word in before)
+        if before and before[-1] in self._next_to_place:
+            return True
+        return any(
+            bare_word(word) in self._residence and word not in self._next_to_place
+            for word in before
+        )
 
     def works_abroad(self, question: str, message: str) -> bool:
         """Whether the works `question` asks about are on a house outside Morocco, the whole

@@ -296,6 +296,8 @@ def test_works_on_a_house_abroad_are_redirected_not_answered(assistant):
         "Pour agrandir mon garage, la mairie belge me demande un permis : quelle démarche ?",
         "كيف أحصل على رخصة البناء من البلدية الإيطالية لتوسيع منزلي؟",
         "Do I need a permit from the Dutch municipality to extend my house?",
+        # "from" a few words before the city is where the permit comes from, not the person.
+        "نحن مقيمون في ألمانيا ونريد إضافة غرفة لمنزلنا هناك، هل نحتاج رخصة من بلدية برلين؟",
     ],
 )
 def test_works_abroad_are_redirected(assistant, message):
@@ -354,6 +356,8 @@ def test_living_abroad_does_not_veto_works_in_the_region(assistant):
         # Only where the person lives is named: the works are not placed abroad.
         "Je voudrais savoir si je peux demander le permis de construire en restant en Belgique.",
         "أنا ساكن فإيطاليا، واش نقدر نطلب رخصة البني من هنا؟",
+        # "men" right before the country is where the person comes from.
+        "ana men belgique w bghit nbni f lbled, kifach ndir rokhsa mn tma?",
     ],
 )
 def test_a_citizen_abroad_building_back_home_is_not_sent_abroad(assistant, message):
