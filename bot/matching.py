@@ -220,11 +220,26 @@ class MatchIndex(TermIndex):
         asked = self._scored(parts.question, None)
         second = self._scored(parts.second, None) if parts.second is not None else None
         first = judge(asked)
-        if second is not None and self._only_chitchat(asked) and not self._only_chitchat(second):
-            # "salam cv? je veux réserver…": the greeting's question mark asks nothing.
-            parts = Focus(parts.second, None, None)
-            asked, second = second, None
-            first = judge(asked)
+        if self._only_chitchat(asked) or (
+            self._small_talk(first) and not self._asks_beyond_chitchat(parts.question, judge)
+        ):
+            # "salam cv? je veux réserver…", "Merci ! Autre chose : …": the greeting's or the
+            # thanks' question mark asks nothing; the question is the rest of the message,
+            # read without its greetings and thanks.
+            if asks(text):
+                whole = self._scored(text, None, surface=False, drop_chitchat=True)
+            if second is None or self._small_talk(judge(second)):
+                # "salam, labas? kolchi bikhir? bghit nfhem chno howa da3m…": greetings all
+                # the way to a question the focus did not separate; the whole message asks it.
+                whole_reading = judge(whole)
+                answered = whole_reading.decision is Decision.ANSWER
+                if answered and not self._small_talk(whole_reading):
+                    reviewed = self._reviewed(whole_reading, text, text, None)
+                    return self._placed(reviewed, text, text)
+            elif not self._only_chitchat(second):
+                parts = Focus(parts.second, None, None)
+                asked, second = second, None
+                first = judge(asked)
         if (
             second is not None
             and first.decision is Decision.UNKNOWN
@@ -366,7 +381,13 @@ class MatchIndex(TermIndex):
             return result
         return _withheld(result, WORKS_ABROAD if self._knowledge.decoy(WORKS_ABROAD) else None)
 
-    def _scored(self, text: str, left_out: _LeftOut | None, surface: bool = True) -> _Scored:
+    def _scored(
+        self,
+        text: str,
+        left_out: _LeftOut | None,
+        surface: bool = True,
+        drop_chitchat: bool = False,
+    ) -> _Scored:
         """Every document's score for a text, with what the decision needs to know of it."""
         tokens = self._analyzer.tokens(text)
         terms = self._query_terms(tokens)
@@ -384,10 +405,12 @@ class MatchIndex(TermIndex):
         # "Je voulais juste vous dire merci, grâce à vos explications sur le permis…": a
         # message of any length that thanks and asks nothing is thanks.
         thanks = any(t.term == _THANKS for t in known)
-        if chitchat and (short or thanks) and not asks(text):
+        if chitchat and (short or thanks) and not asks(text) and not drop_chitchat:
             terms = [t for t in terms if t.term in self._chitchat]
             skip_smalltalk = False
         said = frozenset(t.term for t in known)
+        if drop_chitchat:
+            skip_smalltalk = True
         if skip_smalltalk:
             terms = [t for t in terms if t.term not in self._chitchat]
             if not [t for t in terms if t.known]:
@@ -401,6 +424,16 @@ class MatchIndex(TermIndex):
         known_terms = frozenset(t.term for t in terms if t.known)
         substance = sum(t.weight for t in terms if t.known and t.term not in self._light_words)
         return _Scored(scores, unknown, off_topic, known_terms, substance, said)
+
+    def _asks_beyond_chitchat(self, text: str, judge: Callable[[_Scored], MatchResult]) -> bool:
+        """Whether a clause that greets or thanks also asks what an entry answers ("salam,
+        chnou hiya rokhas ?"), read without its greeting and thanks words."""
+        reading = judge(self._scored(text, None, drop_chitchat=True))
+        return reading.decision is Decision.ANSWER and not self._small_talk(reading)
+
+    def _small_talk(self, result: MatchResult) -> bool:
+        """Whether a match answers with a greeting or thanks."""
+        return result.decision is Decision.ANSWER and result.entry_id in self._smalltalk_keys
 
     def _only_chitchat(self, scored: _Scored) -> bool:
         """Whether a text says nothing but a greeting or thanks ("salam cv", "merci !")."""

@@ -146,6 +146,7 @@ class TermIndex:
                 self._doc_postings[term].append((index, strength))
         self._variants = VariantTable.build(variant_terms, self._idf, self._doc_first_variant)
         self._smalltalk_docs = [i for i, doc in enumerate(self._docs) if doc.smalltalk]
+        self._smalltalk_keys = frozenset(self._docs[i].key for i in self._smalltalk_docs)
         # Words used mostly by out-of-scope subjects ("سياقة", "passeport"): a question that leans
         # on them is about something else, whatever permit words surround them.
         self._off_topic = frozenset(t for t, count in outside.items() if count > inside[t])

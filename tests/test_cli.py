@@ -119,6 +119,23 @@ def test_eval_text_report_lists_failures(tmp_path, capsys):
     assert "failures (1)" in out
 
 
+def test_eval_expects_the_question_after_a_thanks_not_the_thanks(tmp_path, capsys):
+    # Written down as two questions whose first is the thanks: the question is what counts.
+    case = {
+        "text": "Merci beaucoup ! Autre chose : combien coûte le permis de construire ?",
+        "expected": "smalltalk.thanks",
+        "also": "permit.fees",
+        "kind": "two_questions",
+    }
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["eval", str(cases), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["items"][0]["expected"] == "permit.fees"
+    assert report["items"][0]["predicted"] == "permit.fees"
+    assert report["summary"]["answered_right"] == 1.0
+
+
 def test_eval_figures_only_keeps_a_held_out_set_unread(tmp_path, capsys):
     cases = tmp_path / "cases.jsonl"
     cases.write_text('{"text": "permis de construire", "expected": "smalltalk.thanks"}\n')

@@ -249,6 +249,28 @@ def test_a_greeting_that_asks_how_you_are_is_not_the_question(assistant, message
     assert answer.result.also is None
 
 
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # The greeting clause has words of its own ("l'équipe", "bien"), still it asks nothing.
+        (
+            "Bonjour à toute l'équipe, j'espère que vous allez bien ? Je voudrais déposer une "
+            "réclamation sur le traitement de mon dossier.",
+            "digital.complaints",
+        ),
+        # Greetings all the way to a question the clauses do not separate.
+        (
+            "salam 3alikom, labas? labas 3likom? bghit n3ref chnou howa da3m dyal sakan",
+            "housing_aid.overview",
+        ),
+    ],
+)
+def test_a_question_after_greetings_is_answered_not_the_greeting(assistant, message, expected):
+    result = assistant.ask(message).result
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == expected
+
+
 def test_a_first_question_in_doubt_is_not_dropped_for_a_wordier_second(assistant):
     # "What is Rokhas?" is close to "what is Daam Sakane?" too; the second question says more.
     result = assistant.ask(
