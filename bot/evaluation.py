@@ -15,12 +15,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.knowledge_examples import asked_entry
 from bot.matching import Decision, MatchIndex
 
 __all__ = ["EvalCase", "EvalItem", "Summary", "evaluate", "format_report", "read_cases"]
-
-# Entries of small talk (greetings, thanks): they answer no question.
-_SMALL_TALK = "smalltalk."
 
 
 @dataclass(frozen=True)
@@ -110,16 +108,6 @@ class EvalFileError(ValueError):
     """A line of the evaluation file is not a question with its expected entry."""
 
 
-def _asked(expected: str | None, also: object) -> str | None:
-    """The entry a case expects. "Merci ! Autre chose : …" is written down as two questions
-    whose first is the thanks, but a greeting or thanks asks nothing: the second question is
-    what must be answered."""
-    small_talk_first = expected is not None and expected.startswith(_SMALL_TALK)
-    if small_talk_first and isinstance(also, str) and not also.startswith(_SMALL_TALK):
-        return also
-    return expected
-
-
 def read_cases(path: Path) -> list[EvalCase]:
     cases = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
@@ -136,7 +124,7 @@ def read_cases(path: Path) -> list[EvalCase]:
         if not isinstance(text, str) or not (expected is None or isinstance(expected, str)):
             raise EvalFileError(f"{path}:{number}: 'text' must be text, 'expected' an id or null")
         lang, kind = str(data.get("lang") or ""), str(data.get("kind") or "")
-        cases.append(EvalCase(text, _asked(expected, data.get("also")), lang, kind))
+        cases.append(EvalCase(text, asked_entry(expected, data.get("also")), lang, kind))
     return cases
 
 

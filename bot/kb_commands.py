@@ -74,7 +74,8 @@ def kb_check(
     print(
         f"OK: {len(knowledge.entries)} entries, {sum(per_language.values())} questions "
         f"({languages}), {len(knowledge.synonyms)} synonym groups, "
-        f"{len(knowledge.decoys)} out-of-scope subjects, {len(schedule.events)} event(s)"
+        f"{len(knowledge.decoys)} out-of-scope subjects, {len(knowledge.examples)} example "
+        f"messages, {len(schedule.events)} event(s)"
     )
     return 0
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.knowledge_examples import Example
+
 __all__ = [
     "ACTIONS",
     "ANSWER_LANGUAGES",
@@ -128,6 +130,8 @@ class KnowledgeBase:
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     decoys: tuple[Decoy, ...] = ()
     agency: AgencyDetails = field(default_factory=AgencyDetails)
+    # Whole messages the classifier learns from (bot.knowledge_examples).
+    examples: tuple[Example, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})

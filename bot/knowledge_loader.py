@@ -15,6 +15,7 @@ from typing import Any
 from bot.errors import KnowledgeError, Problem, Severity
 from bot.knowledge import AgencyDetails, KnowledgeBase
 from bot.knowledge_entries import Collected, check_entries
+from bot.knowledge_examples import read_examples
 from bot.knowledge_sections import check_agency, check_decoys, check_synonyms
 from bot.terms import Analyzer, load_stopwords
 from bot.validation import Report, closest, read_document, report_repeated_keys
@@ -65,6 +66,8 @@ def check_folder(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         problems.extend(report.problems)
     problems.extend(_check_references(collected))
     problems.extend(_check_synonym_stopwords(collected))
+    examples, example_problems = read_examples(folder, {entry.id for entry in collected.entries})
+    problems.extend(example_problems)
     if any(p.severity is Severity.ERROR for p in problems):
         return None, sorted(problems)
     knowledge = KnowledgeBase(
@@ -72,6 +75,7 @@ def check_folder(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         synonyms=dict(collected.synonyms),
         decoys=tuple(collected.decoys),
         agency=collected.agency or AgencyDetails(),
+        examples=tuple(examples),
     )
     return knowledge, sorted(problems)
 

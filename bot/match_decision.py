@@ -53,12 +53,15 @@ class MatchSettings:
     # the question clause.
     second_opinion: bool = True
     settle_margin: float = 0.2
-    doubt_margin: float = 0.3
-    refuse_gap: float = 0.3
+    doubt_margin: float = 0.2
+    refuse_gap: float = 0.1
     opinion_question_weight: float = 0.3
     # How far ahead the classifier's entry for a message's first question must be to answer it
     # instead of the matcher's, when the message asks two things.
     first_question_margin: float = 0.3
+    # How far ahead the classifier's entry must be to be answered instead of the matcher's
+    # (from `doubt_margin` up to this, the citizen is asked which of the two they mean).
+    switch_margin: float = 0.5
     # A matcher's answer from this score up stands whatever the classifier says.
     sure_score: float = 0.7
 

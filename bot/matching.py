@@ -295,13 +295,15 @@ class MatchIndex(TermIndex):
     ) -> MatchResult:
         """The classifier's second opinion (bot.second_opinion) where it can change the
         outcome: a hesitation it settles among the leading entries, an answer it reads as out
-        of scope or nearly, which is refused, or an answer it clearly gives to another entry, which
-        becomes a question. An answer scored `sure_score` or more is all but one of the entry's own
-        questions and stands: a topic staff have just added, with one or two questions, is
-        barely known to the classifier. Not in leave-one-out checks: the classifier has learned
-        the question being left out. In a message that asks two things, `rest` is the message
-        without its second question: a doubt that reading it does not share was the second
-        question's words, and the answer to the first stands."""
+        of scope or nearly, which is refused, or an answer it gives to another entry: clearly
+        ahead, the citizen is asked which of the two they mean; far ahead, among the entries
+        the message's words lead to, that entry is answered. An answer scored `sure_score` or
+        more is all but one of the entry's own questions and stands: a topic staff have just
+        added, with one or two questions, is barely known to the classifier. Not in
+        leave-one-out checks: the classifier has learned the question being left out. In a
+        message that asks two things, `rest` is the message without its second question: a
+        doubt that reading it does not share was the second question's words, and the answer
+        to the first stands."""
         second_opinion = self._second_opinion
         if second_opinion is None or left_out is not None:
             return result
@@ -321,13 +323,23 @@ class MatchIndex(TermIndex):
             opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
             if opinion.out_of_scope_gap <= settings.refuse_gap:
                 return _withheld(result)
+            scores = {c.entry_id: c.score for c in result.candidates}
+            if (
+                opinion.entry is not None
+                and opinion.entry != result.entry_id
+                and opinion.margin >= settings.switch_margin
+                and opinion.entry in scores
+                and not self._first_question_agrees(result, question, rest)
+            ):
+                # Far ahead, and an entry the message's words lead to at all: the classifier
+                # has read thousands of whole messages, the matcher weighs words.
+                return replace(result, entry_id=opinion.entry, score=scores[opinion.entry])
             if (
                 opinion.entry is not None
                 and opinion.entry != result.entry_id
                 and opinion.margin >= settings.doubt_margin
                 and not self._first_question_agrees(result, question, rest)
             ):
-                scores = {c.entry_id: c.score for c in result.candidates}
                 suggestions = tuple(
                     Candidate(entry, scores.get(entry, 0.0))
                     for entry in (result.entry_id, opinion.entry)

@@ -136,6 +136,9 @@ class SecondOpinion:
         for decoy in knowledge.decoys:
             texts.extend(normalize(phrase) for phrase in decoy.phrases)
             labels.extend(_OUT_OF_SCOPE for _ in decoy.phrases)
+        for example in knowledge.examples:
+            texts.append(normalize(example.text))
+            labels.append(example.entry_id or _OUT_OF_SCOPE)
         if len(set(labels)) < 2 or len(texts) < _MIN_QUESTIONS:
             return None
         pairs = "\x1e".join(

@@ -421,7 +421,10 @@ def test_the_question_and_the_whole_leading_together_answer_a_hesitant_blend():
     assert _agreed(weak, [question, whole]).decision is Decision.CLARIFY
 
 
-BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl"))
+# Held-out sets, and the sets that became the classifier's examples once measured.
+BLIND_SETS = sorted((Path(__file__).parent / "data" / "blind").glob("*.jsonl")) + sorted(
+    (Path(__file__).parent.parent / "knowledge" / "examples").glob("*.jsonl")
+)
 KINDS = {"plain", "messy", "situation", "two_questions", "near_miss", "unrelated"}
 # Sets written for one weakness only, with the kinds they hold.
 FOCUSED_SETS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -87,16 +88,31 @@ def test_a_question_of_one_or_two_words_stays_a_did_you_mean():
 
 
 def test_an_answer_the_classifier_gives_elsewhere_becomes_a_question_with_both():
-    index, _ = toy_index(Opinion("permit.documents", 0.8))
+    index, _ = toy_index(Opinion("permit.documents", 0.3))
     result = index.match(ANSWERED)
     assert result.decision is Decision.CLARIFY
     assert [c.entry_id for c in result.suggestions] == ["permit.fees", "permit.documents"]
 
 
+def test_an_answer_the_classifier_gives_far_more_to_another_leading_entry_is_that_entry():
+    index, _ = toy_index(Opinion("permit.documents", 0.8))
+    result = index.match(ANSWERED)
+    assert result.decision is Decision.ANSWER
+    assert result.entry_id == "permit.documents"
+
+
+def test_the_classifier_never_answers_an_entry_the_message_has_no_word_of():
+    # "twins.one" shares no word with the question: far ahead or not, it is only a doubt.
+    index, _ = toy_index(Opinion("twins.one", 3.0))
+    result = index.match(ANSWERED)
+    assert result.decision is Decision.CLARIFY
+    assert [c.entry_id for c in result.suggestions] == ["permit.fees", "twins.one"]
+
+
 @pytest.mark.parametrize(
     "said",
     # Out of scope first, or a close second behind the matcher's own entry.
-    [Opinion(None, 0.5, 0.0), Opinion("permit.fees", 0.1, 0.25)],
+    [Opinion(None, 0.5, 0.0), Opinion("permit.fees", 0.05, 0.05)],
 )
 def test_an_answer_the_classifier_reads_as_out_of_scope_is_refused(said):
     index, _ = toy_index(said)
@@ -108,7 +124,7 @@ def test_an_answer_the_classifier_reads_as_out_of_scope_is_refused(said):
 def test_an_answer_the_classifier_agrees_with_or_barely_doubts_stands():
     for said in (
         Opinion("permit.fees", 1.0, 1.2),
-        Opinion("permit.documents", 0.2, 0.9),
+        Opinion("permit.documents", 0.15, 0.9),
         Opinion("permit.fees", 0.5, 0.4),
     ):
         index, _ = toy_index(said)
@@ -229,19 +245,43 @@ def test_the_classifier_reads_the_shipped_topics(knowledge):
     assert opinions.opinion("", "comment renouveler mon passeport au consulat").entry is None
 
 
+def test_the_classifier_learns_whole_messages_from_the_examples(knowledge):
+    # A story first, then the question: the entries' short questions alone lead to "from
+    # abroad"; messages written that way teach it that the question is the documents.
+    message = (
+        "I have lived in Lyon for twenty years and my father left us a plot near Kasba Tadla. "
+        "My brother wants to build a house on it for his family. Which papers does the "
+        "architect need from us?"
+    )
+    assert knowledge.examples
+    without = SecondOpinion.of(dataclasses.replace(knowledge, examples=()))
+    assert without.opinion("", message).entry == "permit.from_abroad"
+    assert SecondOpinion.of(knowledge).opinion("", message).entry == "permit.documents"
+
+
 @pytest.mark.parametrize(
-    "message",
+    ("message", "expected"),
     [
-        # Living in the Netherlands, a brother wants to split the father's land in two to build.
-        "كنسكن فهولندا، خويا بغا يفرق الأرض ديال الواليد على جوج قطع باش نبنيو، شنو خاصنا نديرو؟",
+        # Taking down a load-bearing wall: the matcher alone reads "repairs".
+        (
+            "faut il un permis pour toucher a la structure, genre enlever un mur porteur",
+            "permit.when_required",
+        ),
+        # What Rokhas is: the matcher alone reads a question on the permit's delays.
+        ("شنو هي رخص.ما؟ واش المواطن العادي يقدر يدخل ليها بوحدو؟", "digital.rokhas"),
     ],
 )
-def test_a_citizen_gets_the_answer_the_matcher_alone_only_suggested(knowledge, assistant, message):
+def test_a_citizen_gets_the_entry_the_classifier_reads_far_ahead(
+    knowledge, assistant, message, expected
+):
     alone = Assistant(knowledge, MatchSettings(second_opinion=False)).ask(message)
-    assert alone.result.decision is Decision.CLARIFY
+    assert alone.result.entry_id != expected
     answer = assistant.ask(message)
     assert answer.result.decision is Decision.ANSWER
-    assert answer.reply.text == knowledge["permit.subdivision"].answer_in("ar")
+    assert answer.result.entry_id == expected
+    assert knowledge[expected].answer_in("fr")[:40] in answer.reply.text or (
+        knowledge[expected].answer_in("ar")[:40] in answer.reply.text
+    )
 
 
 TEXTS = [

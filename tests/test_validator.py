@@ -279,3 +279,30 @@ def test_an_impossible_date_and_a_mapping_key_are_one_line_each(tmp_path):
     problems = problems_of(tmp_path)
     assert (16, "a date does not exist (day is out of range for month)") in problems
     assert any("keys must be plain words" in message for _, message in problems)
+
+
+def test_example_messages_load_and_a_bad_line_is_left_out_with_a_warning(tmp_path):
+    write(tmp_path, VALID)
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    lines = [
+        '{"text": "salam, ana f Italia, ch7al kaykhalso f rokhsa?", "expected": "permit.fees"}',
+        '{"text": "permis de conduire international", "expected": null}',
+        '{"text": "Merci ! Autre chose : quels papiers ?", "expected": "smalltalk.thanks",'
+        ' "also": "permit.documents"}',
+        '{"text": "combien de temps pour le permis", "expected": "permit.delay"}',
+        "not json",
+    ]
+    (examples / "messages.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    knowledge, problems = check_folder(tmp_path)
+    assert knowledge is not None
+    assert [(e.text[:5], e.entry_id) for e in knowledge.examples] == [
+        ("salam", "permit.fees"),
+        ("permi", None),
+        # A thanks asks nothing: the example is the question that follows it.
+        ("Merci", "permit.documents"),
+    ]
+    warnings = [(p.line, p.message) for p in problems if p.severity is Severity.WARNING]
+    assert warnings[0][0] == 4 and "'permit.delay' is not an entry id" in warnings[0][1]
+    assert warnings[1][0] == 5 and "not a JSON object" in warnings[1][1]
+    assert all(p.file.endswith("messages.jsonl") for p in problems)
