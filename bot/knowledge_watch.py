@@ -15,6 +15,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from bot.knowledge_examples import EXAMPLES_FOLDER
 from bot.knowledge_loader import is_knowledge_file
 
 __all__ = ["KnowledgeWatch"]
@@ -62,4 +63,8 @@ class KnowledgeWatch:
 
 
 def _yaml_files(change: Change, path: str) -> bool:
-    return is_knowledge_file(Path(path).name)
+    """Staff's YAML files, and the example messages the classifier learns from."""
+    file = Path(path)
+    if file.parent.name == EXAMPLES_FOLDER:
+        return file.suffix == ".jsonl" and is_knowledge_file(file.stem + ".yml")
+    return is_knowledge_file(file.name)

@@ -70,6 +70,21 @@ async def test_a_valid_change_goes_live_and_admins_get_a_summary(tg, bot, folder
     assert "0 جديدة، 0 معدلة، 1 محذوفة" in summary["plain_text"]
 
 
+async def test_a_saved_example_message_is_read_and_a_bad_one_is_reported(tg, bot, folder):
+    (folder / "examples").mkdir()
+    lines = [
+        '{"text": "ana f belgique, ch7al taxe dyal rokhsa?", "expected": "permit.fees"}',
+        '{"text": "combien de temps pour le permis", "expected": "permit.delay"}',
+    ]
+    (folder / "examples" / "new.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # A reload refits the classifier: on a busy 2-core machine that can take over 15 s.
+    [summary] = await tg.wait_for(ADMIN, timeout=40)
+    text = summary["plain_text"]
+    assert text.startswith("\u200fتم تحديث المعلومات: 0 جديدة، 0 معدلة، 0 محذوفة (1 ملاحظة)")
+    assert "new.jsonl:2" in text
+    assert "'permit.delay' is not an entry id" in text
+
+
 async def test_saved_events_whose_booking_has_closed_are_accepted_with_a_warning(
     tg, bot, folder, clock
 ):
