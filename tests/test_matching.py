@@ -433,6 +433,8 @@ FOCUSED_SETS = {
     "l-near-miss.jsonl": {"near_miss"},
     "m1-arabic-script.jsonl": {"situation", "two_questions", "near_miss"},
     "m2-latin-script.jsonl": {"situation", "two_questions", "near_miss"},
+    "p3-arabic-script.jsonl": {"situation", "two_questions", "near_miss"},
+    "p4-latin-script.jsonl": {"situation", "two_questions", "near_miss"},
 }
 
 
