@@ -60,7 +60,8 @@ class MatchSettings:
     # instead of the matcher's, when the message asks two things.
     first_question_margin: float = 0.3
     # How far ahead the classifier's entry must be to be answered instead of the matcher's
-    # (from `doubt_margin` up to this, the citizen is asked which of the two they mean).
+    # (from `doubt_margin` up to this, the citizen is asked which of the two they mean; no
+    # lower than `doubt_margin`).
     switch_margin: float = 0.5
     # A matcher's answer from this score up stands whatever the classifier says.
     sure_score: float = 0.7

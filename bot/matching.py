@@ -323,30 +323,25 @@ class MatchIndex(TermIndex):
             opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
             if opinion.out_of_scope_gap <= settings.refuse_gap:
                 return _withheld(result)
-            scores = {c.entry_id: c.score for c in result.candidates}
             if (
-                opinion.entry is not None
-                and opinion.entry != result.entry_id
-                and opinion.margin >= settings.switch_margin
-                and opinion.entry in scores
-                and not self._first_question_agrees(result, question, rest)
+                opinion.entry is None
+                or opinion.entry == result.entry_id
+                or opinion.margin < settings.doubt_margin
+                or self._first_question_agrees(result, question, rest)
             ):
+                return result
+            scores = {c.entry_id: c.score for c in result.candidates}
+            if opinion.margin >= settings.switch_margin and opinion.entry in scores:
                 # Far ahead, and an entry the message's words lead to at all: the classifier
                 # has read thousands of whole messages, the matcher weighs words.
                 return replace(result, entry_id=opinion.entry, score=scores[opinion.entry])
-            if (
-                opinion.entry is not None
-                and opinion.entry != result.entry_id
-                and opinion.margin >= settings.doubt_margin
-                and not self._first_question_agrees(result, question, rest)
-            ):
-                suggestions = tuple(
-                    Candidate(entry, scores.get(entry, 0.0))
-                    for entry in (result.entry_id, opinion.entry)
-                )
-                return replace(
-                    result, decision=Decision.CLARIFY, entry_id=None, suggestions=suggestions
-                )
+            suggestions = tuple(
+                Candidate(entry, scores.get(entry, 0.0))
+                for entry in (result.entry_id, opinion.entry)
+            )
+            return replace(
+                result, decision=Decision.CLARIFY, entry_id=None, suggestions=suggestions
+            )
         return result
 
     def _first_question_agrees(self, result: MatchResult, question: str, rest: str | None) -> bool:

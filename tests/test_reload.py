@@ -37,6 +37,8 @@ def folder(tmp_path: Path) -> Path:
     knowledge.mkdir()
     for source in (ROOT / "knowledge").glob("*.yml"):
         (knowledge / source.name).write_text(source.read_text(encoding="utf-8"))
+    # As shipped, the examples' folder exists before the bot starts watching.
+    (knowledge / "examples").mkdir()
     return knowledge
 
 
@@ -71,7 +73,6 @@ async def test_a_valid_change_goes_live_and_admins_get_a_summary(tg, bot, folder
 
 
 async def test_a_saved_example_message_is_read_and_a_bad_one_is_reported(tg, bot, folder):
-    (folder / "examples").mkdir()
     lines = [
         '{"text": "ana f belgique, ch7al taxe dyal rokhsa?", "expected": "permit.fees"}',
         '{"text": "combien de temps pour le permis", "expected": "permit.delay"}',
