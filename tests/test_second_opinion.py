@@ -68,11 +68,20 @@ def test_the_matcher_alone_hesitates_between_the_twins():
     assert index.match(HESITANT).decision is Decision.CLARIFY
 
 
-def test_a_hesitation_the_classifier_settles_is_answered():
-    index, _ = toy_index(Opinion("twins.two", 0.5))
-    result = index.match(HESITANT)
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        # A hesitation the classifier settles.
+        (HESITANT, Opinion("twins.two", 0.5)),
+        # An answer the classifier gives far more (0.5 or more) to another leading entry.
+        (ANSWERED, Opinion("permit.documents", 0.8)),
+    ],
+)
+def test_the_entry_the_classifier_clearly_prefers_is_answered(message, said):
+    index, _ = toy_index(said)
+    result = index.match(message)
     assert result.decision is Decision.ANSWER
-    assert result.entry_id == "twins.two"
+    assert result.entry_id == said.entry
 
 
 def test_a_weak_or_outside_preference_leaves_the_question_open():
@@ -87,26 +96,20 @@ def test_a_question_of_one_or_two_words_stays_a_did_you_mean():
     assert source.asked == 0
 
 
-def test_an_answer_the_classifier_gives_elsewhere_becomes_a_question_with_both():
-    index, _ = toy_index(Opinion("permit.documents", 0.3))
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Clearly ahead, not far ahead: the citizen is asked which of the two.
+        Opinion("permit.documents", 0.3),
+        # "twins.one" shares no word with the question: far ahead or not, it is only a doubt.
+        Opinion("twins.one", 3.0),
+    ],
+)
+def test_an_answer_the_classifier_gives_elsewhere_becomes_a_question_with_both(said):
+    index, _ = toy_index(said)
     result = index.match(ANSWERED)
     assert result.decision is Decision.CLARIFY
-    assert [c.entry_id for c in result.suggestions] == ["permit.fees", "permit.documents"]
-
-
-def test_an_answer_the_classifier_gives_far_more_to_another_leading_entry_is_that_entry():
-    index, _ = toy_index(Opinion("permit.documents", 0.8))
-    result = index.match(ANSWERED)
-    assert result.decision is Decision.ANSWER
-    assert result.entry_id == "permit.documents"
-
-
-def test_the_classifier_never_answers_an_entry_the_message_has_no_word_of():
-    # "twins.one" shares no word with the question: far ahead or not, it is only a doubt.
-    index, _ = toy_index(Opinion("twins.one", 3.0))
-    result = index.match(ANSWERED)
-    assert result.decision is Decision.CLARIFY
-    assert [c.entry_id for c in result.suggestions] == ["permit.fees", "twins.one"]
+    assert [c.entry_id for c in result.suggestions] == ["permit.fees", said.entry]
 
 
 @pytest.mark.parametrize(
