@@ -1,6 +1,6 @@
 """Matching on the example messages, each scored by a classifier that has not learned it.
 
-Run: python bench/cross_validate.py [--folds abcdef,ghij,klm] [--set name=value ...]
+Run: python bench/cross_validate.py [--folds abcdef,ghij,klm,nop] [--set name=value ...]
 
 The second opinion's classifier learns `knowledge/examples/`, so scoring those files with the
 shipped knowledge would only say how well it remembers them. Here the example files are split
@@ -54,7 +54,7 @@ def summed(items: list[EvalItem]) -> Summary:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folds", default="abcdef,ghij,klm")
+    parser.add_argument("--folds", default="abcdef,ghij,klm,nop")
     parser.add_argument("--set", action="append", default=[], type=setting)
     args = parser.parse_args()
     settings = MatchSettings(**dict(args.set))
