@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,8 @@ async def telegram_transcript(tg: FakeTelegram, settings, clock) -> list[list[Se
             else:
                 message, data = _button(tg, value)
                 await tg.press(USER, message, data)
+            replied = partial(_telegram_replied, tg, sent_before, calls_before)
+            await tg.wait_until(replied, f"a reply to {action} {value}")
             await tg.wait_idle(0.4)
             seen = []
             for call in tg.calls[calls_before:]:
@@ -113,6 +116,18 @@ def _button(tg: FakeTelegram, value: str | int) -> tuple[dict, str]:
         else next(b for b in choices if b["text"] == value)
     )
     return message, chosen["callback_data"]
+
+
+def _telegram_replied(tg: FakeTelegram, sent_before: int, calls_before: int) -> bool:
+    """Whether the bot has shown the user something since: a message, an edited one, or a
+    notice on the button pressed."""
+    if len(tg.sent(USER)) > sent_before:
+        return True
+    return any(
+        call.method == "editMessageText"
+        or (call.method == "answerCallbackQuery" and bool(call.params.get("text")))
+        for call in tg.calls[calls_before:]
+    )
 
 
 def _seen(message: dict) -> Seen:
@@ -202,12 +217,18 @@ async def whatsapp_transcript(wa: FakeWhatsApp, settings, clock) -> list[list[Se
                     await wa.pick_row(PHONE, chosen["id"])
             else:
                 await wa.send_text(PHONE, f"/{value}" if action == "command" else str(value))
+            replied = partial(_whatsapp_replied, wa, before)
+            await wa.wait_until(replied, f"a reply to {action} {value}")
             await wa.wait_idle(0.4)
             transcript.append([_seen_on_whatsapp(m) for m in wa.sent(PHONE)[before:]])
     finally:
         await channel.stop()
         await services.close()
     return transcript
+
+
+def _whatsapp_replied(wa: FakeWhatsApp, before: int) -> bool:
+    return len(wa.sent(PHONE)) > before
 
 
 def _seen_on_whatsapp(message: dict) -> Seen:

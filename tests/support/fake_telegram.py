@@ -1182,6 +1182,16 @@ class FakeTelegram:
         self._returned_calls.add(index)
         return self.calls[index]
 
+    async def wait_until(
+        self, condition: Callable[[], bool], what: str, timeout: float = 10
+    ) -> None:
+        """Wait until ``condition()`` holds (the bot has replied, say): a quiet spell alone
+        can end before a reply that a busy machine is slow to send."""
+        if not await self._wait_until(condition, timeout):
+            raise AssertionError(
+                f"{what}: not within {timeout}s; calls so far:\n{self.describe_calls()}"
+            )
+
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
         """Wait until every queued update was fetched and no call came for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
