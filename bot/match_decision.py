@@ -65,6 +65,11 @@ class MatchSettings:
     switch_margin: float = 0.5
     # A matcher's answer from this score up stands whatever the classifier says.
     sure_score: float = 0.7
+    # How far ahead the classifier's entry must be, of every other entry and of "out of scope",
+    # to answer a message the matcher gives up on (or hands to an out-of-scope subject), when
+    # the entry is among the matcher's `rescue_candidates` leading ones.
+    rescue_margin: float = 0.6
+    rescue_candidates: int = 5
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 
 from bot.assistant import Assistant
 from bot.classifier_fit import fit_in_child, fit_tables
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import Decoy, Entry, KnowledgeBase
 from bot.matching import Decision, MatchIndex, MatchSettings
 from bot.second_opinion import Opinion, SecondOpinion
 from bot.terms import Analyzer, load_stopwords
@@ -134,6 +134,67 @@ def test_an_answer_the_classifier_agrees_with_or_barely_doubts_stands():
         result = index.match(ANSWERED)
         assert result.decision is Decision.ANSWER, said
         assert result.entry_id == "permit.fees", said
+
+
+# A story the matcher gives up on: its words are spread thin (the best entry scores under 0.2),
+# and one with a driving licence in it, which an out-of-scope subject wins.
+STORY = (
+    "mon frere habite a lyon avec sa femme et ses enfants, il a une voiture bleue et un grand "
+    "garage, il travaille beaucoup, et il demande pour les frais"
+)
+LICENCE_THEN_PERMIT = (
+    "Mon fils passe le permis de conduire à l'auto-école cet été ; et nous, combien coûte le "
+    "permis ?"
+)
+TOY_WITH_DECOY = dataclasses.replace(
+    TOY,
+    decoys=(
+        Decoy(
+            "driving_licence",
+            (
+                "permis de conduire",
+                "passer le permis de conduire a l auto ecole",
+                "combien coute le permis de conduire",
+            ),
+        ),
+    ),
+)
+
+
+def rescue_index(said: Opinion) -> MatchIndex:
+    return MatchIndex(
+        TOY_WITH_DECOY, Analyzer(load_stopwords()), MatchSettings(), FixedOpinion(said)
+    )
+
+
+def test_the_matcher_alone_gives_up_on_the_stories():
+    index = MatchIndex(TOY_WITH_DECOY, Analyzer(load_stopwords()))
+    assert index.match(STORY).decision is Decision.UNKNOWN
+    licence = index.match(LICENCE_THEN_PERMIT)
+    assert (licence.decision, licence.redirect) == (Decision.UNKNOWN, "driving_licence")
+
+
+@pytest.mark.parametrize("message", [STORY, LICENCE_THEN_PERMIT])
+def test_a_story_the_classifier_reads_far_ahead_on_a_leading_entry_is_answered(message):
+    result = rescue_index(Opinion("permit.fees", 0.8, 0.8)).match(message)
+    assert (result.decision, result.entry_id) == (Decision.ANSWER, "permit.fees")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Ahead, but not far enough.
+        Opinion("permit.fees", 0.4, 0.4),
+        # Far ahead on an entry the message's words do not lead to.
+        Opinion("twins.one", 0.9, 0.9),
+        # Out of scope.
+        Opinion(None, 0.9, 0.0),
+    ],
+)
+def test_a_story_stays_unanswered_unless_the_classifier_is_far_ahead_on_a_leading_entry(said):
+    for message in (STORY, LICENCE_THEN_PERMIT):
+        result = rescue_index(said).match(message)
+        assert result.decision is Decision.UNKNOWN, (message, said)
 
 
 def test_leave_one_out_checks_do_without_the_classifier():
