@@ -42,6 +42,7 @@ import pytest_asyncio
 from aiohttp import web
 
 from tests.support.ports import serve_locally
+from tests.support.waiting import WaitsUntil
 
 Message = dict[str, Any]
 Params = dict[str, Any]
@@ -355,7 +356,7 @@ def _button_data(markup: Params | None) -> list[str]:
     return [button["callback_data"] for row in rows for button in row if "callback_data" in button]
 
 
-class FakeTelegram:
+class FakeTelegram(WaitsUntil):
     """The fake Bot API server plus the helpers tests use to play users and check replies."""
 
     def __init__(self, token: str | None = None, bot_id: int = 7000000001) -> None:
@@ -1181,16 +1182,6 @@ class FakeTelegram:
         assert index is not None
         self._returned_calls.add(index)
         return self.calls[index]
-
-    async def wait_until(
-        self, condition: Callable[[], bool], what: str, timeout: float = 10
-    ) -> None:
-        """Wait until ``condition()`` holds (the bot has replied, say): a quiet spell alone
-        can end before a reply that a busy machine is slow to send."""
-        if not await self._wait_until(condition, timeout):
-            raise AssertionError(
-                f"{what}: not within {timeout}s; calls so far:\n{self.describe_calls()}"
-            )
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
         """Wait until every queued update was fetched and no call came for ``quiet`` seconds."""

@@ -48,6 +48,7 @@ import pytest_asyncio
 from aiohttp import web
 
 from tests.support.ports import serve_locally
+from tests.support.waiting import WaitsUntil
 
 __all__ = [
     "GRAPH_API_VERSION",
@@ -314,7 +315,7 @@ def meta_json(payload: Params) -> bytes:
     return text.replace("/", "\\/").encode()
 
 
-class FakeWhatsApp:
+class FakeWhatsApp(WaitsUntil):
     """The fake Cloud API server plus the helpers tests use to play users and check replies."""
 
     def __init__(
@@ -1039,16 +1040,6 @@ class FakeWhatsApp:
         found = fresh()[:count]
         self._read_upto[user] = self._read_upto.get(user, 0) + len(found)
         return found
-
-    async def wait_until(
-        self, condition: Callable[[], bool], what: str, timeout: float = 10
-    ) -> None:
-        """Wait until ``condition()`` holds (the bot has replied, say): a quiet spell alone
-        can end before a reply that a busy machine is slow to send."""
-        if not await self._wait_until(condition, timeout):
-            raise AssertionError(
-                f"{what}: not within {timeout}s; calls so far:\n{self.describe_calls()}"
-            )
 
     async def wait_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
         """Wait until no webhook is in flight and no call came for ``quiet`` seconds."""
