@@ -360,12 +360,14 @@ class MatchIndex(TermIndex):
         opinion = second_opinion.opinion(question, message, settings.opinion_question_weight)
         if opinion.entry not in leading or opinion.margin < settings.rescue_margin:
             return result
-        return MatchResult(
-            Decision.ANSWER,
-            opinion.entry,
-            leading[opinion.entry],
-            candidates=result.candidates,
-            unknown_terms=result.unknown_terms,
+        return replace(
+            result,
+            decision=Decision.ANSWER,
+            entry_id=opinion.entry,
+            score=leading[opinion.entry],
+            suggestions=(),
+            redirect=None,
+            also=None if result.also == opinion.entry else result.also,
         )
 
     def _first_question_agrees(self, result: MatchResult, question: str, rest: str | None) -> bool:

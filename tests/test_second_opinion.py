@@ -180,6 +180,14 @@ def test_a_story_the_classifier_reads_far_ahead_on_a_leading_entry_is_answered(m
     assert (result.decision, result.entry_id) == (Decision.ANSWER, "permit.fees")
 
 
+def test_a_rescued_story_still_offers_its_second_question():
+    message = f"{LICENCE_THEN_PERMIT} Et quels papiers faut-il pour le permis de construire ?"
+    result = rescue_index(Opinion("permit.fees", 0.8, 0.8)).match(message)
+    assert (result.decision, result.entry_id) == (Decision.ANSWER, "permit.fees")
+    assert result.also == "permit.documents"
+    assert result.redirect is None
+
+
 @pytest.mark.parametrize(
     "said",
     [
